@@ -1,0 +1,1 @@
+"""BrewPi line protocol: framing, typed messages and an asyncio client (no Home Assistant imports)."""

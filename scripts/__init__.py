@@ -1,0 +1,1 @@
+"""Developer tools: device emulators and benchmarks."""

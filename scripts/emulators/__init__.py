@@ -1,0 +1,1 @@
+"""Device emulators used by the tests and by scripts/develop."""
