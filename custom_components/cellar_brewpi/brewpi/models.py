@@ -89,6 +89,19 @@ class Temperatures:
 
 
 @dataclass(frozen=True, slots=True)
+class TemperatureUpdate:
+    """A raw `T:` message before merging and normalisation.
+
+    `values` uses the long keys (`BeerTemp`, ..., `RoomTemp`, `State`) whatever the firmware sent:
+    legacy short keys and `Log1Temp` are already renamed. `partial` is true for the compact legacy
+    format (short keys, only the changed fields), which must be merged into the previous state.
+    """
+
+    values: dict[str, Any]
+    partial: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class ControlSettings:
     """An `S:` message."""
 
@@ -211,6 +224,15 @@ class TextLine:
 
 
 @dataclass(frozen=True, slots=True)
+class MalformedLine:
+    """A line with a known prefix whose payload could not be decoded (bad or truncated JSON)."""
+
+    prefix: str
+    text: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
 class UnknownMessage:
     """A line with a prefix we do not model (`h:`, `U:`, `R:`, `X:` ...), kept raw."""
 
@@ -219,7 +241,8 @@ class UnknownMessage:
 
 
 type Message = (
-    Temperatures
+    TemperatureUpdate
+    | Temperatures
     | ControlSettings
     | ControlConstants
     | ControlVariables
@@ -230,5 +253,6 @@ type Message = (
     | DeviceList
     | LogMessage
     | TextLine
+    | MalformedLine
     | UnknownMessage
 )

@@ -1,0 +1,226 @@
+"""Config flow: add a BrewPi controller on the network or a serial port, or from discovery."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+import logging
+from typing import Any
+
+from homeassistant.config_entries import (
+    ConfigFlow,
+    ConfigFlowResult,
+    OptionsFlowWithReload,
+)
+from homeassistant.const import CONF_HOST, CONF_PORT
+from homeassistant.core import callback
+from homeassistant.helpers.selector import (
+    NumberSelector,
+    NumberSelectorConfig,
+    NumberSelectorMode,
+    SerialPortSelector,
+    TextSelector,
+)
+from homeassistant.helpers.service_info.zeroconf import ZeroconfServiceInfo
+import probatio as vol
+
+from .brewpi.client import BrewPiConnectionError, BrewPiProtocolError
+from .brewpi.models import VersionInfo
+from .brewpi.transport import SerialTarget, TcpTarget
+from .const import (
+    CONF_CONNECTION_TYPE,
+    CONF_POLL_INTERVAL,
+    CONF_SERIAL_PORT,
+    CONNECTION_NETWORK,
+    CONNECTION_SERIAL,
+    DEFAULT_POLL_INTERVAL,
+    DEFAULT_PORT,
+    DOMAIN,
+    MAX_POLL_INTERVAL,
+    MIN_POLL_INTERVAL,
+)
+from .coordinator import BrewPiConfigEntry
+from .helpers import async_handshake, serial_by_id, target_from_data
+
+_LOGGER = logging.getLogger(__name__)
+
+PORT_SELECTOR = NumberSelector(
+    NumberSelectorConfig(min=1, max=65535, step=1, mode=NumberSelectorMode.BOX)
+)
+
+
+def _network_schema(defaults: Mapping[str, Any]) -> vol.Schema:
+    return vol.Schema(
+        {
+            vol.Required(CONF_HOST, default=defaults.get(CONF_HOST, "")): TextSelector(),
+            vol.Required(CONF_PORT, default=defaults.get(CONF_PORT, DEFAULT_PORT)): PORT_SELECTOR,
+        }
+    )
+
+
+def _serial_schema(defaults: Mapping[str, Any]) -> vol.Schema:
+    return vol.Schema(
+        {
+            vol.Required(
+                CONF_SERIAL_PORT, default=defaults.get(CONF_SERIAL_PORT, vol.UNDEFINED)
+            ): SerialPortSelector()
+        }
+    )
+
+
+def mdns_name(host: str) -> str | None:
+    """The device name of a `<name>.local` host, lower case; None for other hosts."""
+    host = host.rstrip(".").lower()
+    return host.removesuffix(".local") if host.endswith(".local") else None
+
+
+class BrewPiConfigFlow(ConfigFlow, domain=DOMAIN):
+    """Add a controller; every path talks to it before the entry is created."""
+
+    VERSION = 1
+
+    def __init__(self) -> None:
+        """Start with nothing discovered."""
+        self._discovered: dict[str, Any] = {}
+
+    @staticmethod
+    @callback
+    def async_get_options_flow(config_entry: BrewPiConfigEntry) -> BrewPiOptionsFlow:  # noqa: ARG004
+        """Options: the poll interval."""
+        return BrewPiOptionsFlow()
+
+    async def async_step_user(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:  # noqa: ARG002
+        """Choose how the controller is connected."""
+        return self.async_show_menu(step_id="user", menu_options=[CONNECTION_NETWORK, CONNECTION_SERIAL])
+
+    async def async_step_network(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """A controller on WiFi (raw TCP, port 23)."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            data = {
+                CONF_CONNECTION_TYPE: CONNECTION_NETWORK,
+                CONF_HOST: user_input[CONF_HOST].strip(),
+                CONF_PORT: int(user_input[CONF_PORT]),
+            }
+            self._async_abort_entries_match({CONF_HOST: data[CONF_HOST], CONF_PORT: data[CONF_PORT]})
+            if (version := await self._async_try(data, errors)) is not None:
+                unique_id = mdns_name(data[CONF_HOST]) or f"{data[CONF_HOST]}:{data[CONF_PORT]}"
+                await self.async_set_unique_id(unique_id)
+                self._abort_if_unique_id_configured()
+                return self._create(data, mdns_name(data[CONF_HOST]) or data[CONF_HOST], version)
+        return self.async_show_form(
+            step_id="network",
+            data_schema=self.add_suggested_values_to_schema(_network_schema({}), user_input),
+            errors=errors,
+        )
+
+    async def async_step_serial(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """A controller on a USB serial port (57600 8N1)."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            port = await self.hass.async_add_executor_job(serial_by_id, user_input[CONF_SERIAL_PORT])
+            data = {CONF_CONNECTION_TYPE: CONNECTION_SERIAL, CONF_SERIAL_PORT: port}
+            await self.async_set_unique_id(port)
+            self._abort_if_unique_id_configured()
+            if (version := await self._async_try(data, errors)) is not None:
+                return self._create(data, port.rsplit("/", 1)[-1], version)
+        return self.async_show_form(step_id="serial", data_schema=_serial_schema({}), errors=errors)
+
+    async def async_step_zeroconf(self, discovery_info: ZeroconfServiceInfo) -> ConfigFlowResult:
+        """A controller announced itself as `_brewpi._tcp`; update a known one's address."""
+        name = mdns_name(discovery_info.hostname) or discovery_info.name.split(".", 1)[0].lower()
+        host = str(discovery_info.ip_address)
+        port = discovery_info.port or DEFAULT_PORT
+        await self.async_set_unique_id(name)
+        self._abort_if_unique_id_configured(updates={CONF_HOST: host, CONF_PORT: port})
+        self._async_abort_entries_match({CONF_HOST: host, CONF_PORT: port})
+        self._discovered = {
+            CONF_CONNECTION_TYPE: CONNECTION_NETWORK,
+            CONF_HOST: host,
+            CONF_PORT: port,
+            "name": name,
+        }
+        self.context["title_placeholders"] = {"name": name}
+        return await self.async_step_zeroconf_confirm()
+
+    async def async_step_zeroconf_confirm(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Confirm adding a discovered controller."""
+        errors: dict[str, str] = {}
+        data = {k: v for k, v in self._discovered.items() if k != "name"}
+        if user_input is not None and (version := await self._async_try(data, errors)) is not None:
+            return self._create(data, self._discovered["name"], version)
+        return self.async_show_form(
+            step_id="zeroconf_confirm",
+            description_placeholders={"name": self._discovered["name"], "host": data[CONF_HOST]},
+            errors=errors,
+        )
+
+    async def async_step_reconfigure(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Point a controller's entry at a new address or serial port."""
+        entry = self._get_reconfigure_entry()
+        serial = entry.data[CONF_CONNECTION_TYPE] == CONNECTION_SERIAL
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            if serial:
+                port = await self.hass.async_add_executor_job(serial_by_id, user_input[CONF_SERIAL_PORT])
+                updates: dict[str, Any] = {CONF_SERIAL_PORT: port}
+            else:
+                updates = {CONF_HOST: user_input[CONF_HOST].strip(), CONF_PORT: int(user_input[CONF_PORT])}
+            if await self._async_try({**entry.data, **updates}, errors) is not None:
+                return self.async_update_reload_and_abort(entry, data_updates=updates)
+        schema = _serial_schema(entry.data) if serial else _network_schema(entry.data)
+        return self.async_show_form(
+            step_id="reconfigure",
+            data_schema=self.add_suggested_values_to_schema(schema, user_input),
+            errors=errors,
+        )
+
+    async def _async_try(self, data: Mapping[str, Any], errors: dict[str, str]) -> VersionInfo | None:
+        """Handshake with the controller; fill `errors` and return None when that fails."""
+        target: TcpTarget | SerialTarget = target_from_data(data)
+        try:
+            return await async_handshake(target)
+        except BrewPiProtocolError:
+            errors["base"] = "not_brewpi"
+        except BrewPiConnectionError:
+            errors["base"] = "cannot_connect"
+        except Exception:
+            _LOGGER.exception("Unexpected error talking to %s", target)
+            errors["base"] = "unknown"
+        return None
+
+    def _create(self, data: dict[str, Any], name: str, version: VersionInfo) -> ConfigFlowResult:
+        return self.async_create_entry(
+            title=f"BrewPi {name}",
+            data=data,
+            description_placeholders={"board": version.board_name},
+        )
+
+
+class BrewPiOptionsFlow(OptionsFlowWithReload):
+    """How often the controller is polled."""
+
+    async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Edit the poll interval."""
+        if user_input is not None:
+            return self.async_create_entry(
+                data={CONF_POLL_INTERVAL: int(user_input[CONF_POLL_INTERVAL])}
+            )
+        current = self.config_entry.options.get(CONF_POLL_INTERVAL, DEFAULT_POLL_INTERVAL)
+        schema = vol.Schema(
+            {
+                vol.Required(CONF_POLL_INTERVAL, default=current): NumberSelector(
+                    NumberSelectorConfig(
+                        min=MIN_POLL_INTERVAL,
+                        max=MAX_POLL_INTERVAL,
+                        step=1,
+                        unit_of_measurement="s",
+                        mode=NumberSelectorMode.BOX,
+                    )
+                )
+            }
+        )
+        return self.async_show_form(step_id="init", data_schema=schema)

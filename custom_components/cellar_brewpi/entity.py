@@ -1,0 +1,36 @@
+"""Base entity of a BrewPi controller's entities."""
+
+from __future__ import annotations
+
+from homeassistant.helpers.device_registry import DeviceInfo
+from homeassistant.helpers.update_coordinator import CoordinatorEntity
+
+from .const import DOMAIN
+from .coordinator import BrewPiCoordinator
+
+
+class BrewPiEntity(CoordinatorEntity[BrewPiCoordinator]):
+    """An entity of one controller, on that controller's device."""
+
+    _attr_has_entity_name = True
+
+    def __init__(self, coordinator: BrewPiCoordinator, key: str) -> None:
+        """Name the entity by its translation key and tie it to the controller's device."""
+        super().__init__(coordinator)
+        entry = coordinator.config_entry
+        assert entry.unique_id is not None  # noqa: S101 - the config flow always sets one
+        self._attr_translation_key = key
+        self._attr_unique_id = f"{entry.unique_id}-{key}"
+        version = coordinator.version
+        self._attr_device_info = DeviceInfo(
+            identifiers={(DOMAIN, entry.unique_id)},
+            name=entry.title,
+            manufacturer="BrewPi",
+            model=f"BrewPi controller ({version.board_name})" if version else "BrewPi controller",
+            model_id=version.board if version else None,
+            sw_version=(
+                f"{version.version} ({version.firmware_revision or version.build})"
+                if version
+                else None
+            ),
+        )

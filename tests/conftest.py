@@ -1,0 +1,22 @@
+"""Shared fixtures. Importing the integration here, at collection time, makes the repository's
+`custom_components` package win over the test plugin's own (see the phacc import-order pitfall)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+
+from custom_components.cellar_brewpi.const import DOMAIN
+from scripts.emulators.brewpi import BrewPiEmulator
+
+assert DOMAIN == "cellar_brewpi"
+
+
+@pytest.fixture
+async def brewpi_emulator() -> AsyncIterator[BrewPiEmulator]:
+    """A BrewPi-ESP emulator on loopback TCP whose chamber is frozen in time (deterministic)."""
+    emulator = BrewPiEmulator(speedup=0.0, seed=7)
+    await emulator.start_tcp()
+    yield emulator
+    await emulator.stop()
