@@ -14,8 +14,12 @@ assert DOMAIN == "cellar_brewpi"
 
 
 @pytest.fixture
-async def brewpi_emulator() -> AsyncIterator[BrewPiEmulator]:
-    """A BrewPi-ESP emulator on loopback TCP whose chamber is frozen in time (deterministic)."""
+async def brewpi_emulator(socket_enabled: None) -> AsyncIterator[BrewPiEmulator]:
+    """A BrewPi-ESP emulator on loopback TCP whose chamber is frozen in time (deterministic).
+
+    The HA test plugin blocks creating sockets; `socket_enabled` lifts that, and connections
+    stay limited to 127.0.0.1.
+    """
     emulator = BrewPiEmulator(speedup=0.0, seed=7)
     await emulator.start_tcp()
     yield emulator

@@ -64,7 +64,18 @@ class BrewPiCoordinator(DataUpdateCoordinator[BrewPiData]):
         return self.client.version
 
     async def _async_setup(self) -> None:
-        """Subscribe to pushed temperatures and link state for the coordinator's lifetime."""
+        """Read the installed devices, then follow pushed temperatures and the link state.
+
+        The device list tells a disconnected probe (which reads 0) from a real 0.0 reading.
+        """
+        try:
+            await self.client.async_get_devices()
+        except BrewPiError as err:
+            raise UpdateFailed(
+                translation_domain=DOMAIN,
+                translation_key="communication_error",
+                translation_placeholders={"error": str(err) or type(err).__name__},
+            ) from err
         self.config_entry.async_on_unload(
             self.client.subscribe_temperatures(self._async_handle_temperatures)
         )

@@ -25,7 +25,7 @@ import random
 import re
 import signal
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from aiohttp import web
 
@@ -44,7 +44,9 @@ REFERENCE_LABELS = {
 SENTINEL_VALUES = ("1000", "0", "0")
 """What an unused, sensorless slot shows: temperature 1000 °F, set point 0 °F, valve closed."""
 
-WRITE_PATTERN = re.compile(r"(?P<ms>\d+)o(?P<op>\d+)a(?P<address>\d+)t(?P<type>\d+)v(?P<value>-?\d+)")
+WRITE_PATTERN = re.compile(
+    r"(?P<ms>\d+)o(?P<op>\d+)a(?P<address>\d+)t(?P<type>\d+)v(?P<value>-?\d+)"
+)
 PAGE_PATTERN = re.compile(r"/(?P<page>\d{3,})\.html")
 SHORT_VALUES_DROPPED = 4
 """How many values the `short_values` fault drops from the end of the last page."""

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Awaitable, Callable, Iterator
+from datetime import timedelta
+from unittest.mock import PropertyMock, patch
+
+from freezegun.api import FrozenDateTimeFactory
 import pytest
 from homeassistant.const import CONF_HOST, CONF_PORT
 from homeassistant.core import HomeAssistant
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 
 from custom_components.cellar_brewpi.const import (
     CONF_CONNECTION_TYPE,
@@ -16,8 +22,19 @@ from scripts.emulators.brewpi import BrewPiEmulator
 
 
 @pytest.fixture(autouse=True)
-def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
+def auto_enable_custom_integrations(enable_custom_integrations: None, socket_enabled: None) -> None:
     """Let Home Assistant load the integration from custom_components/."""
+
+
+@pytest.fixture
+def enable_all_entities() -> Iterator[None]:
+    """Entities that are disabled by default (LCD lines, firmware) are created enabled."""
+    with patch(
+        "homeassistant.helpers.entity.Entity.entity_registry_enabled_default",
+        new_callable=PropertyMock,
+        return_value=True,
+    ):
+        yield
 
 
 @pytest.fixture
@@ -42,3 +59,28 @@ async def loaded_entry(hass: HomeAssistant, config_entry: MockConfigEntry) -> Mo
     assert await hass.config_entries.async_setup(config_entry.entry_id)
     await hass.async_block_till_done()
     return config_entry
+
+
+type Advance = Callable[[Callable[[], bool]], Awaitable[None]]
+
+
+@pytest.fixture
+def advance(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> Advance:
+    """Move the clock a second at a time until a condition holds (at most 60 steps).
+
+    The client's reconnects are real socket I/O in its own tasks, so each step also lets the loop
+    turn a few times to process ready sockets (the frozen clock stops every loop timer).
+    """
+
+    async def run(condition: Callable[[], bool]) -> None:
+        for _ in range(60):
+            if condition():
+                return
+            freezer.tick(timedelta(seconds=1))
+            async_fire_time_changed(hass)
+            for _ in range(20):
+                await asyncio.sleep(0)
+            await hass.async_block_till_done(wait_background_tasks=True)
+        assert condition()
+
+    return run

@@ -16,6 +16,8 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry, async_
 
 from scripts.emulators.brewpi import BrewPiEmulator
 
+from tests.integration.conftest import Advance
+
 CLIMATE = "climate.brewpi_fermenter1"
 LINK = "binary_sensor.brewpi_fermenter1_link"
 BEER = "sensor.brewpi_fermenter1_beer_temperature"
@@ -57,6 +59,7 @@ async def test_unavailable_and_recovery(
     brewpi_emulator: BrewPiEmulator,
     freezer: FrozenDateTimeFactory,
     caplog: pytest.LogCaptureFixture,
+    advance: Advance,
 ) -> None:
     assert hass.states.get(BEER).state != STATE_UNAVAILABLE
     caplog.set_level(logging.INFO)
@@ -68,38 +71,36 @@ async def test_unavailable_and_recovery(
         assert hass.states.get(BEER).state == STATE_UNAVAILABLE
         assert hass.states.get(CLIMATE).state == STATE_UNAVAILABLE
         assert hass.states.get(LINK).state == STATE_OFF
-    # Two failed polls, one log line.
-    assert caplog.text.count("did not answer") == 1
+    # Two failed polls (the stalled link is also dropped by the staleness watchdog): logged once.
+    assert len(_coordinator_records(caplog, logging.ERROR)) == 1
 
     brewpi_emulator.faults.stall = False
-    freezer.tick(timedelta(seconds=60))
-    async_fire_time_changed(hass)
-    await hass.async_block_till_done(wait_background_tasks=True)
-    assert hass.states.get(BEER).state != STATE_UNAVAILABLE
+    await advance(lambda: hass.states.get(BEER).state != STATE_UNAVAILABLE)
     assert hass.states.get(LINK).state == STATE_ON
-    assert caplog.text.count("recovered") == 1
+    assert [r.getMessage() for r in _coordinator_records(caplog, logging.INFO)] == [
+        "Fetching BrewPi fermenter1 data recovered"
+    ]
+
+
+def _coordinator_records(caplog: pytest.LogCaptureFixture, level: int) -> list[logging.LogRecord]:
+    return [
+        r
+        for r in caplog.records
+        if r.name == "custom_components.cellar_brewpi.coordinator" and r.levelno == level
+    ]
 
 
 async def test_dropped_link_reconnects(
     hass: HomeAssistant,
     loaded_entry: MockConfigEntry,
     brewpi_emulator: BrewPiEmulator,
-    freezer: FrozenDateTimeFactory,
+    advance: Advance,
 ) -> None:
     client = loaded_entry.runtime_data.client
     brewpi_emulator.drop_clients()
-    await hass.async_block_till_done()
-    # The link state is shown at once; the reconnect backoff runs on the clock.
-    for _ in range(20):
-        if not client.connected:
-            break
-        await hass.async_block_till_done()
-    for _ in range(10):
-        freezer.tick(timedelta(seconds=2))
-        async_fire_time_changed(hass)
-        await hass.async_block_till_done(wait_background_tasks=True)
-        if client.connected and hass.states.get(BEER).state != STATE_UNAVAILABLE:
-            break
+    await advance(lambda: hass.states.get(LINK).state == STATE_OFF)
+    assert hass.states.get(BEER).state == STATE_UNAVAILABLE
+    # Reconnected by the client's backoff, then refreshed at once (not at the next poll).
+    await advance(lambda: hass.states.get(BEER).state != STATE_UNAVAILABLE)
     assert client.connected
     assert hass.states.get(LINK).state == STATE_ON
-    assert hass.states.get(BEER).state != STATE_UNAVAILABLE

@@ -1,4 +1,5 @@
-"""Alpha glycol cellar panel: page parsing and an asyncio HTTP client (no Home Assistant imports).
+"""
+Alpha glycol cellar panel: page parsing and an asyncio HTTP client (no Home Assistant imports).
 
 The panel serves numbered pages (`001.html`, `002.html`, ...) whose JavaScript values array holds
 one `[temperature, set point, valve]` triple per control slot, in °F, and takes set point writes at
@@ -30,8 +31,8 @@ from .parser import (
     parse_number,
     parse_slot,
     parse_slots,
-    parse_valve,
     parse_values,
+    parse_valve,
 )
 
 __all__ = [
@@ -56,7 +57,7 @@ __all__ = [
     "parse_number",
     "parse_slot",
     "parse_slots",
-    "parse_valve",
     "parse_values",
+    "parse_valve",
     "write_param",
 ]

@@ -1,4 +1,5 @@
-"""Asyncio HTTP client of the Alpha cellar panel.
+"""
+Asyncio HTTP client of the Alpha cellar panel.
 
 The panel is a small embedded web server: the client reads its numbered pages one after another
 with a pause between them, and never has more than one request in flight. Set point writes go
@@ -43,7 +44,8 @@ def page_path(page: int) -> str:
 
 
 def write_param(slot: Slot, set_point_f: float, epoch_ms: int) -> str:
-    """Return the `dummy` parameter writing `set_point_f` (°F) to `slot`.
+    """
+    Return the `dummy` parameter writing `set_point_f` (°F) to `slot`.
 
     The format is `{epoch_ms}o3a{address}t2v{tenths}`, e.g. `1603071188070o3a117t2v342` writes
     34.2 °F to address 117 (slot 1).
@@ -60,7 +62,8 @@ def _base_url(host: str, port: int | None) -> str:
 
 
 class AlphaPanel:
-    """Reads slots from, and writes set points to, one Alpha cellar panel.
+    """
+    Reads slots from, and writes set points to, one Alpha cellar panel.
 
     The caller owns `session` (Home Assistant passes its shared session) and closes it.
     """
@@ -135,7 +138,8 @@ class AlphaPanel:
         return values
 
     async def async_read(self, slots: Sequence[Slot] = DEFAULT_SLOTS) -> PanelReading:
-        """Read all pages and return the readings of `slots`.
+        """
+        Read all pages and return the readings of `slots`.
 
         Raises `AlphaPanelConnectionError` or `AlphaPanelParseError`.
         """
@@ -147,7 +151,8 @@ class AlphaPanel:
         )
 
     async def async_set_setpoint(self, slot: Slot, set_point_f: float) -> SlotReading:
-        """Write a set point (°F, to 0.1 °F) to `slot`, then read back until the panel shows it.
+        """
+        Write a set point (°F, to 0.1 °F) to `slot`, then read back until the panel shows it.
 
         Only one write runs at a time. Returns the confirmed reading of the slot. Raises
         `ValueError` for a set point the wire format cannot carry, `AlphaPanelConnectionError`

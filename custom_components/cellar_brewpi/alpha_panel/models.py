@@ -40,7 +40,8 @@ UI_SET_POINT_MAX_F = 100.0
 
 @dataclass(frozen=True)
 class Slot:
-    """One control slot of the panel.
+    """
+    One control slot of the panel.
 
     `position` is the index of the slot's temperature in the combined values array of all pages;
     the set point follows at `position + 1` and the valve state at `position + 2`.
@@ -83,7 +84,7 @@ def build_slots(count: int, labels: Mapping[int, str] | None = None) -> tuple[Sl
 
 
 DEFAULT_SLOTS: tuple[Slot, ...] = build_slots(len(DEFAULT_LABELS))
-"""The nine slots of the reference table (address 116 + slot, position 3 × (slot − 1))."""
+"""The nine slots of the reference table (address 116 + slot, position 3 * (slot - 1))."""
 
 
 @dataclass(frozen=True)
@@ -98,7 +99,8 @@ class SlotReading:
 
 @dataclass(frozen=True)
 class PanelReading:
-    """One read of all configured pages.
+    """
+    One read of all configured pages.
 
     `read_at` is timezone-aware UTC; `slots` is keyed by slot number; `values` is the raw combined
     values array of all pages, in page order.

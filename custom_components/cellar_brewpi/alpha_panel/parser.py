@@ -1,4 +1,5 @@
-"""Parsing of the panel's pages: the `var V = ...` values array and the values in it.
+"""
+Parsing of the panel's pages: the `var V = ...` values array and the values in it.
 
 Each numbered page (`001.html`, ...) renders itself from a JavaScript array of strings, e.g.
 `var V = new Array("36.8","34","1",...);` inside a `<Script>` block. The original service took the
@@ -36,7 +37,9 @@ _OPENERS = "(["
 _CLOSERS = ")]"
 
 MISSING_VALUES_BLOCK = 'no <script> block with "var V ="'
-UNCLOSED_VALUES_BLOCK = 'the <script> block with "var V =" has no closing </script> (truncated page?)'
+UNCLOSED_VALUES_BLOCK = (
+    'the <script> block with "var V =" has no closing </script> (truncated page?)'
+)
 UNCLOSED_VALUES_ARRAY = 'the "var V =" array is not closed (truncated page?)'
 UNCLOSED_VALUE = 'a quoted value in the "var V =" array is not closed (truncated page?)'
 
@@ -54,16 +57,20 @@ def _script_blocks(page_text: str) -> Iterator[tuple[str, bool]]:
 
 
 def _scan_array(body: str, start: int) -> list[str]:
-    """Return the quoted strings of the statement starting at `start`, up to its end.
+    """
+    Return the quoted strings of the statement starting at `start`, up to its end.
 
-    The statement ends at the bracket closing the array, at a `;`, or at the end of the line when
-    no bracket is open.
+    The statement ends at the bracket closing the array, at a `;`, or at the end of a line when no
+    bracket is open (line breaks right after the `=` are skipped).
     """
     values: list[str] = []
     depth = 0
+    started = False  # a line break before the first token does not end the statement
     index = start
     while index < len(body):
         char = body[index]
+        if not started and not char.isspace():
+            started = True
         if char in _QUOTES:
             end = body.find(char, index + 1)
             if end < 0:
@@ -77,7 +84,7 @@ def _scan_array(body: str, start: int) -> list[str]:
             depth -= 1
             if depth <= 0:
                 return values
-        elif char == ";" or (char == "\n" and depth == 0):
+        elif char == ";" or (char == "\n" and depth == 0 and started):
             break
         index += 1
     if depth > 0:
@@ -86,7 +93,8 @@ def _scan_array(body: str, start: int) -> list[str]:
 
 
 def parse_values(page_text: str) -> list[str]:
-    """Return the strings of the page's `var V =` array, in order.
+    """
+    Return the strings of the page's `var V =` array, in order.
 
     Raises `AlphaPanelParseError` naming what is missing when no script block holds the array, when
     that block or the array is cut off, or when a quoted value is not closed.
@@ -104,7 +112,7 @@ def parse_values(page_text: str) -> list[str]:
 
 
 def _plain_number(text: str) -> float | None:
-    """Return the finite decimal number `text` spells (surrounding whitespace allowed), or `None`."""
+    """Return the finite decimal number `text` spells (whitespace around it allowed), or `None`."""
     stripped = text.strip()
     if _NUMBER.fullmatch(stripped) is None:
         return None
@@ -113,7 +121,8 @@ def _plain_number(text: str) -> float | None:
 
 
 def parse_number(text: str) -> float | None:
-    """Return the temperature or set point `text` shows, in °F.
+    """
+    Return the temperature or set point `text` shows, in °F.
 
     `None` for anything but a plain decimal number (no exponents, NaN, infinities or separators)
     and for the sentinel 1000 °F.
@@ -141,7 +150,8 @@ def _value_at(values: Sequence[str], index: int) -> str | None:
 
 
 def parse_slot(values: Sequence[str], slot: Slot) -> SlotReading:
-    """Return the reading of `slot` from the combined values array of all pages.
+    """
+    Return the reading of `slot` from the combined values array of all pages.
 
     Values missing from a short array are `None`. A slot showing the sentinel temperature has no
     temperature, and its set point of 0 (the unused-slot marker) is unknown too.
@@ -152,9 +162,7 @@ def parse_slot(values: Sequence[str], slot: Slot) -> SlotReading:
 
     temperature = None if raw_temperature is None else parse_number(raw_temperature)
     set_point = None if raw_set_point is None else parse_number(raw_set_point)
-    unused = (
-        raw_temperature is not None and _plain_number(raw_temperature) == SENTINEL_TEMPERATURE
-    )
+    unused = raw_temperature is not None and _plain_number(raw_temperature) == SENTINEL_TEMPERATURE
     if unused and set_point == UNUSED_SET_POINT:
         set_point = None
     return SlotReading(

@@ -1,8 +1,9 @@
-"""Split the controller's byte stream into text lines.
+"""
+Split the controller's byte stream into text lines.
 
-The controller sends `\\r\\n`-terminated lines in cp437. Legacy firmware can put a whole
-`D:{...}` log message (with its own line end) in the middle of another line; brewpi-script
-removes every `D:{...}\\r?\\n` before splitting, which joins the interrupted line back together.
+The controller sends CR LF terminated lines in cp437. Legacy firmware can put a whole `D:{...}`
+log message (with its own line end) in the middle of another line; brewpi-script removes every
+`D:{...}` + optional CR + LF before splitting, which joins the interrupted line back together.
 This framer does the same, one complete physical line at a time, so the result never depends on
 how the stream was chunked.
 """
@@ -15,9 +16,11 @@ MAX_LINE = 4096
 """The longest line kept, in bytes without the line end. Longer lines are dropped and counted."""
 
 ENCODING = "cp437"
-"""brewpi-script's encoding in both directions; 0xB0 is the degree sign."""
+"""brewpi-script's encoding in both directions. Byte 0xB0 is shown as the degree sign."""
 
 _LOG_START = b"D:{"
+_DEGREE = str.maketrans({"\u2591": "\u00b0"})
+"""cp437 0xB0 is a shade block; the firmware means the (Latin-1) degree sign there."""
 
 
 @dataclass(slots=True)
@@ -30,7 +33,8 @@ class FramerCounters:
 
 
 class LineFramer:
-    """Turn chunks of bytes into complete, decoded lines.
+    """
+    Turn chunks of bytes into complete, decoded lines.
 
     `feed` returns the lines completed by the chunk, in order, without line ends and without empty
     lines. A `D:{...}` log message found inside another line is returned as a line of its own (at
@@ -102,7 +106,7 @@ class LineFramer:
         self._emit(raw, lines)
 
     def _emit(self, raw: bytes, lines: list[str]) -> None:
-        text = raw.decode(ENCODING).rstrip("\r")
+        text = raw.decode(ENCODING).translate(_DEGREE).rstrip("\r")
         if text:
             self.counters.lines += 1
             lines.append(text)

@@ -1,4 +1,5 @@
-"""Expand `D:` log messages to words, from the firmware's LogMessages.h (version 3).
+"""
+Expand `D:` log messages to words, from the firmware's LogMessages.h (version 3).
 
 The controller sends only ids and values (`D:{"logType":"W","logID":2,"V":[0,"28..."]}`); hosts
 keep a copy of the message table. Ids are enum positions per log type.
@@ -54,14 +55,22 @@ _INFOS = (
     "Default settings loaded.",
     "EEPROM initialized",
     "EEPROM zapped!",
-    "Positive peak detected: %s, estimated: %s. "
-    "Previous heat estimator: %s, New heat estimator: %s.",
-    "Negative peak detected: %s, estimated: %s. "
-    "Previous cool estimator: %s, New cool estimator: %s.",
-    "No peak detected. Drifting up after heating, current temp: %s, estimated peak: %s. "
-    "Previous heat estimator: %s, New heat estimator: %s.",
-    "No peak detected. Drifting down after cooling, current temp: %s, estimated peak: %s. "
-    "Previous cool estimator: %s, New cool estimator: %s.",
+    (
+        "Positive peak detected: %s, estimated: %s. "
+        "Previous heat estimator: %s, New heat estimator: %s."
+    ),
+    (
+        "Negative peak detected: %s, estimated: %s. "
+        "Previous cool estimator: %s, New cool estimator: %s."
+    ),
+    (
+        "No peak detected. Drifting up after heating, current temp: %s, estimated peak: %s. "
+        "Previous heat estimator: %s, New heat estimator: %s."
+    ),
+    (
+        "No peak detected. Drifting down after cooling, current temp: %s, estimated peak: %s. "
+        "Previous cool estimator: %s, New cool estimator: %s."
+    ),
     "Back on main sensor instead of backup sensor.",
     "",  # DS2413_CONNECTED, no longer used
     "Incomplete EEPROM reset command (missing JSON confirmation)",
@@ -72,8 +81,11 @@ _PLACEHOLDER = re.compile(r"%[dsc]")
 
 
 def expand_log_message(log_type: str, log_id: int, values: tuple[Any, ...]) -> str:
-    """The message in words, or "log id N: values" when the id is not in the table."""
+    """Return the message in words, or "log id N: values" when the id is not in the table."""
     table = _TABLES.get(log_type, ())
+    if not 0 <= log_id < len(table) and log_type in {"E", "W"}:
+        # The firmware logs some info ids (e.g. the unconfirmed EEPROM reset) as errors.
+        table = _INFOS
     template = table[log_id] if 0 <= log_id < len(table) else ""
     if not template:
         shown = ", ".join(str(value) for value in values)

@@ -1,4 +1,5 @@
-"""Typed messages of the BrewPi line protocol (BrewPi-ESP and legacy Arduino firmware).
+"""
+Typed messages of the BrewPi line protocol (BrewPi-ESP and legacy Arduino firmware).
 
 Nothing here imports Home Assistant: the package can be tested alone and published later.
 """
@@ -72,7 +73,8 @@ BOARD_NAMES: dict[str, str] = {
 
 @dataclass(frozen=True, slots=True)
 class Temperatures:
-    """A `T:` message after normalisation.
+    """
+    A `T:` message after normalisation.
 
     Temperatures are in the controller's unit (`ControlConstants.temp_format`). A probe that is not
     installed or is disconnected, a missing room sensor, and setpoints in mode off are `None`.
@@ -90,7 +92,8 @@ class Temperatures:
 
 @dataclass(frozen=True, slots=True)
 class TemperatureUpdate:
-    """A raw `T:` message before merging and normalisation.
+    """
+    A raw `T:` message before merging and normalisation.
 
     `values` uses the long keys (`BeerTemp`, ..., `RoomTemp`, `State`) whatever the firmware sent:
     legacy short keys and `Log1Temp` are already renamed. `partial` is true for the compact legacy

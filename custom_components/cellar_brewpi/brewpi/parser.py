@@ -1,4 +1,5 @@
-"""Turn one line from the controller into a typed message. `parse_line` never raises.
+"""
+Turn one line from the controller into a typed message. `parse_line` never raises.
 
 Quirks handled here:
 - `N:` is both the version (reply to `n`, has a `v` key) and the probe names (reply to `p`).
@@ -12,11 +13,10 @@ Quirks handled here:
 
 from __future__ import annotations
 
-from collections.abc import Callable
 import json
 import math
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .log_messages import expand_log_message
 from .models import (
@@ -38,6 +38,9 @@ from .models import (
     VersionInfo,
     WifiInfo,
 )
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 SHORT_TEMPERATURE_KEYS: dict[str, str] = {
     "bt": "BeerTemp",
@@ -104,7 +107,8 @@ def _salvage(line: str) -> Message | None:
 
 
 def decode_json(text: str) -> Any:
-    """Decode JSON, accepting control characters in strings and legacy quirks.
+    """
+    Decode JSON, accepting control characters in strings and legacy quirks.
 
     Raises `ValueError` (or `RecursionError` for absurd nesting) when it cannot be decoded.
     """
@@ -124,7 +128,7 @@ def decode_json(text: str) -> Any:
 
 
 def number(value: Any) -> float | None:
-    """A finite number from a JSON value (numbers or numeric strings), else None."""
+    """Return a finite number from a JSON number or numeric string, else None."""
     if isinstance(value, bool) or value is None:
         return None
     if isinstance(value, int | float):
@@ -142,6 +146,11 @@ def number(value: Any) -> float | None:
 def _int(value: Any, default: int) -> int:
     num = number(value)
     return int(num) if num is not None and num.is_integer() else default
+
+
+def _flag(value: Any) -> bool:
+    """Return a JSON boolean or 0/1 as a bool."""
+    return value is True or bool(number(value))
 
 
 def _text(value: Any) -> str:
@@ -212,7 +221,7 @@ def _variables(payload: Any) -> ControlVariables:
 
 
 def _board(value: Any) -> str:
-    """The board letter; some builds send its character code as a number."""
+    """Return the board letter; some builds send its character code as a number."""
     if isinstance(value, int) and not isinstance(value, bool) and 32 <= value < 127:  # noqa: PLR2004
         return chr(value)
     text = _text(value)
@@ -228,7 +237,7 @@ def _names_or_version(payload: Any) -> VersionInfo | ProbeNames:
         build=_text(data.get("n")),
         tag=_text(data.get("c")),
         shield=_text(data.get("s")),
-        simulator=data.get("y") is True or bool(number(data.get("y"))),
+        simulator=_flag(data.get("y")),
         board=_board(data.get("b")),
         log_version=_text(data.get("l")),
         firmware_revision=_text(data.get("e")),
@@ -267,7 +276,7 @@ def _device(data: dict[str, Any]) -> InstalledDevice:
         device_type=_int(data.get("t"), 0),
         pin=None if pin is None else int(pin),
         address=None if address in {None, ""} else str(address),
-        deactivated=bool(number(data.get("d"))),
+        deactivated=_flag(data.get("d")),
         value=data.get("v"),
     )
 

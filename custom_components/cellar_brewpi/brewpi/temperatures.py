@@ -1,4 +1,5 @@
-"""Merge raw `T:` updates and normalise them to `Temperatures`.
+"""
+Merge raw `T:` updates and normalise them to `Temperatures`.
 
 What "no value" looks like depends on the firmware:
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
 import socket
+from dataclasses import dataclass
 
 import serialx
 
@@ -30,9 +30,12 @@ class SerialTarget:
 
 type Target = TcpTarget | SerialTarget
 
+STREAM_ERRORS: tuple[type[Exception], ...] = (OSError, serialx.SerialException)
+"""What reading from, writing to or closing an open stream can raise when the link breaks."""
+
 
 def describe(target: Target) -> str:
-    """A short human-readable name, e.g. `brewpi.local:23` or `/dev/ttyUSB0 @ 57600`."""
+    """Return a short name, e.g. `brewpi.local:23` or `/dev/ttyUSB0 @ 57600`."""
     match target:
         case TcpTarget(host=host, port=port):
             shown = f"[{host}]" if ":" in host else host
@@ -42,14 +45,15 @@ def describe(target: Target) -> str:
 
 
 async def open_stream(
-    target: Target, timeout: float
+    target: Target, connect_timeout: float
 ) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
-    """Open the byte stream to a controller.
+    """
+    Open the byte stream to a controller.
 
     Raises `OSError` (serial errors included) when it cannot be opened and `TimeoutError` when
-    it takes longer than `timeout` seconds.
+    it takes longer than `connect_timeout` seconds.
     """
-    async with asyncio.timeout(timeout):
+    async with asyncio.timeout(connect_timeout):
         match target:
             case TcpTarget(host=host, port=port):
                 reader, writer = await asyncio.open_connection(host, port)
