@@ -28,7 +28,8 @@ async def async_get_config_entry_diagnostics(
             "connected": client.connected,
             "version": asdict(client.version) if client.version else None,
             "data": asdict(coordinator.data) if coordinator.data else None,
-            "devices": asdict(client.devices) if client.devices else None,
+            # A list, not the model's tuple: redaction only descends into lists.
+            "devices": [asdict(d) for d in client.devices.devices] if client.devices else None,
             "link": asdict(client.stats),
             "last_update_success": coordinator.last_update_success,
         },

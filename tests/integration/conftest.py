@@ -18,12 +18,21 @@ from custom_components.cellar_brewpi.const import (
     CONNECTION_NETWORK,
     DOMAIN,
 )
+from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
+from syrupy.assertion import SnapshotAssertion
+
 from scripts.emulators.brewpi import BrewPiEmulator
 
 
 @pytest.fixture(autouse=True)
 def auto_enable_custom_integrations(enable_custom_integrations: None, socket_enabled: None) -> None:
     """Let Home Assistant load the integration from custom_components/."""
+
+
+@pytest.fixture
+def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
+    """Snapshots through HA's extension (ids and timestamps left out)."""
+    return snapshot.use_extension(HomeAssistantSnapshotExtension)
 
 
 @pytest.fixture

@@ -111,7 +111,7 @@ async def test_diagnostics(
     assert diagnostics["entry"]["data"]["host"] == "**REDACTED**"
     assert diagnostics["connected"] is True
     assert diagnostics["version"]["version"] == "0.2.4"
-    addresses = [d["address"] for d in diagnostics["devices"]["devices"] if d["address"]]
+    addresses = [d["address"] for d in diagnostics["devices"] if d["address"]]
     assert addresses
     assert set(addresses) == {"**REDACTED**"}
     assert diagnostics["data"]["settings"]["mode"] == "b"
