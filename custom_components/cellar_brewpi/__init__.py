@@ -6,9 +6,9 @@ from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ConfigEntryNotReady
 
+from . import const
 from .brewpi.client import BrewPiClient, BrewPiError
 from .brewpi.transport import describe
-from . import const
 from .const import DOMAIN, STALE_POLL_INTERVALS
 from .coordinator import BrewPiConfigEntry, BrewPiCoordinator, poll_interval
 from .helpers import target_from_data

@@ -33,11 +33,11 @@ class ControllerConnectivity(BrewPiEntity, BinarySensorEntity):
         super().__init__(coordinator, "connectivity")
 
     @property
-    def available(self) -> bool:  # type: ignore[override]
+    def available(self) -> bool:
         """Always available: it reports the link state itself."""
         return True
 
     @property
-    def is_on(self) -> bool:  # type: ignore[override]
+    def is_on(self) -> bool:
         """Connected, and the last poll succeeded."""
         return self.coordinator.client.connected and self.coordinator.last_update_success

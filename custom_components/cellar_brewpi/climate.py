@@ -1,4 +1,5 @@
-"""The fermentation chamber as a thermostat.
+"""
+The fermentation chamber as a thermostat.
 
 Heat/cool with the presets beer constant and fridge constant (and beer profile while the controller
 runs one). Turning off remembers the mode and setpoint, and turning on restores them, also after
@@ -90,7 +91,7 @@ class ChamberThermostat(BrewPiEntity, ClimateEntity, RestoreEntity):
     """The chamber's thermostat; what it shows always comes from the controller's replies."""
 
     _attr_name = None
-    _attr_hvac_modes = [HVACMode.HEAT_COOL, HVACMode.OFF]
+    _attr_hvac_modes = [HVACMode.HEAT_COOL, HVACMode.OFF]  # noqa: RUF012 - HA's attribute
     _attr_target_temperature_step = 0.1
     _attr_precision = 0.1
 
@@ -113,9 +114,7 @@ class ChamberThermostat(BrewPiEntity, ClimateEntity, RestoreEntity):
 
     def _remember_control(self) -> None:
         """Keep the running constant mode and its setpoint for the next turn on."""
-        if (data := self.coordinator.data) is None:
-            return
-        settings = data.settings
+        settings = self.coordinator.data.settings
         if settings.mode is ControlMode.BEER_CONSTANT and settings.beer_set is not None:
             self._last_control = LastControl(settings.mode, settings.beer_set)
         elif settings.mode is ControlMode.FRIDGE_CONSTANT and settings.fridge_set is not None:
@@ -280,9 +279,13 @@ class ChamberThermostat(BrewPiEntity, ClimateEntity, RestoreEntity):
             return self._last_control.set_point
         temperatures = self.coordinator.data.temperatures
         reading = (
-            temperatures.fridge_temp if mode is ControlMode.FRIDGE_CONSTANT else temperatures.beer_temp
+            temperatures.fridge_temp
+            if mode is ControlMode.FRIDGE_CONSTANT
+            else temperatures.beer_temp
         )
-        return min(max(reading if reading is not None else self.min_temp, self.min_temp), self.max_temp)
+        return min(
+            max(reading if reading is not None else self.min_temp, self.min_temp), self.max_temp
+        )
 
     async def _set_constant(self, mode: ControlMode, set_point: float) -> None:
         client = self.coordinator.client

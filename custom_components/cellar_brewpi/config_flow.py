@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 import logging
+from collections.abc import Mapping
 from typing import Any
 
+import probatio as vol
 from homeassistant.config_entries import (
     ConfigFlow,
     ConfigFlowResult,
@@ -21,7 +22,6 @@ from homeassistant.helpers.selector import (
     TextSelector,
 )
 from homeassistant.helpers.service_info.zeroconf import ZeroconfServiceInfo
-import probatio as vol
 
 from .brewpi.client import BrewPiConnectionError, BrewPiProtocolError
 from .brewpi.models import VersionInfo
@@ -90,9 +90,13 @@ class BrewPiConfigFlow(ConfigFlow, domain=DOMAIN):
 
     async def async_step_user(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:  # noqa: ARG002
         """Choose how the controller is connected."""
-        return self.async_show_menu(step_id="user", menu_options=[CONNECTION_NETWORK, CONNECTION_SERIAL])
+        return self.async_show_menu(
+            step_id="user", menu_options=[CONNECTION_NETWORK, CONNECTION_SERIAL]
+        )
 
-    async def async_step_network(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+    async def async_step_network(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
         """A controller on WiFi (raw TCP, port 23)."""
         errors: dict[str, str] = {}
         if user_input is not None:
@@ -101,7 +105,9 @@ class BrewPiConfigFlow(ConfigFlow, domain=DOMAIN):
                 CONF_HOST: user_input[CONF_HOST].strip(),
                 CONF_PORT: int(user_input[CONF_PORT]),
             }
-            self._async_abort_entries_match({CONF_HOST: data[CONF_HOST], CONF_PORT: data[CONF_PORT]})
+            self._async_abort_entries_match(
+                {CONF_HOST: data[CONF_HOST], CONF_PORT: data[CONF_PORT]}
+            )
             if (version := await self._async_try(data, errors)) is not None:
                 unique_id = mdns_name(data[CONF_HOST]) or f"{data[CONF_HOST]}:{data[CONF_PORT]}"
                 await self.async_set_unique_id(unique_id)
@@ -117,7 +123,9 @@ class BrewPiConfigFlow(ConfigFlow, domain=DOMAIN):
         """A controller on a USB serial port (57600 8N1)."""
         errors: dict[str, str] = {}
         if user_input is not None:
-            port = await self.hass.async_add_executor_job(serial_by_id, user_input[CONF_SERIAL_PORT])
+            port = await self.hass.async_add_executor_job(
+                serial_by_id, user_input[CONF_SERIAL_PORT]
+            )
             data = {CONF_CONNECTION_TYPE: CONNECTION_SERIAL, CONF_SERIAL_PORT: port}
             await self.async_set_unique_id(port)
             self._abort_if_unique_id_configured()
@@ -165,10 +173,15 @@ class BrewPiConfigFlow(ConfigFlow, domain=DOMAIN):
         errors: dict[str, str] = {}
         if user_input is not None:
             if serial:
-                port = await self.hass.async_add_executor_job(serial_by_id, user_input[CONF_SERIAL_PORT])
+                port = await self.hass.async_add_executor_job(
+                    serial_by_id, user_input[CONF_SERIAL_PORT]
+                )
                 updates: dict[str, Any] = {CONF_SERIAL_PORT: port}
             else:
-                updates = {CONF_HOST: user_input[CONF_HOST].strip(), CONF_PORT: int(user_input[CONF_PORT])}
+                updates = {
+                    CONF_HOST: user_input[CONF_HOST].strip(),
+                    CONF_PORT: int(user_input[CONF_PORT]),
+                }
             if await self._async_try({**entry.data, **updates}, errors) is not None:
                 return self.async_update_reload_and_abort(entry, data_updates=updates)
         schema = _serial_schema(entry.data) if serial else _network_schema(entry.data)
@@ -178,7 +191,9 @@ class BrewPiConfigFlow(ConfigFlow, domain=DOMAIN):
             errors=errors,
         )
 
-    async def _async_try(self, data: Mapping[str, Any], errors: dict[str, str]) -> VersionInfo | None:
+    async def _async_try(
+        self, data: Mapping[str, Any], errors: dict[str, str]
+    ) -> VersionInfo | None:
         """Handshake with the controller; fill `errors` and return None when that fails."""
         target: TcpTarget | SerialTarget = target_from_data(data)
         try:

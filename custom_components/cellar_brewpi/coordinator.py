@@ -1,10 +1,10 @@
-"""The coordinator of one BrewPi controller: polls every interval and applies pushed `T:` at once."""
+"""The coordinator of one BrewPi controller: polls on an interval, applies pushed `T:` at once."""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, replace
 from datetime import timedelta
-import logging
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant, callback
@@ -45,9 +45,7 @@ class BrewPiCoordinator(DataUpdateCoordinator[BrewPiData]):
 
     config_entry: BrewPiConfigEntry
 
-    def __init__(
-        self, hass: HomeAssistant, entry: BrewPiConfigEntry, client: BrewPiClient
-    ) -> None:
+    def __init__(self, hass: HomeAssistant, entry: BrewPiConfigEntry, client: BrewPiClient) -> None:
         """Create the coordinator for a connected client."""
         super().__init__(
             hass,
@@ -64,7 +62,8 @@ class BrewPiCoordinator(DataUpdateCoordinator[BrewPiData]):
         return self.client.version
 
     async def _async_setup(self) -> None:
-        """Read the installed devices, then follow pushed temperatures and the link state.
+        """
+        Read the installed devices, then follow pushed temperatures and the link state.
 
         The device list tells a disconnected probe (which reads 0) from a real 0.0 reading.
         """

@@ -1,4 +1,4 @@
-"""Diagnostics: the entry (host redacted), the controller's version, last replies and link counters."""
+"""Diagnostics: the entry (addresses redacted), version, last replies and link counters."""
 
 from __future__ import annotations
 

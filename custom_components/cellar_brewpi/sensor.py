@@ -40,7 +40,9 @@ class BrewPiSensorDescription(SensorEntityDescription):
     temperature: bool = False
 
 
-def _temperature(key: str, value_fn: Callable[[BrewPiData], float | None]) -> BrewPiSensorDescription:
+def _temperature(
+    key: str, value_fn: Callable[[BrewPiData], float | None]
+) -> BrewPiSensorDescription:
     return BrewPiSensorDescription(
         key=key,
         translation_key=key,
@@ -112,18 +114,20 @@ class BrewPiSensor(BrewPiEntity, SensorEntity):
 
     entity_description: BrewPiSensorDescription
 
-    def __init__(self, coordinator: BrewPiCoordinator, description: BrewPiSensorDescription) -> None:
+    def __init__(
+        self, coordinator: BrewPiCoordinator, description: BrewPiSensorDescription
+    ) -> None:
         """Create the sensor described."""
         super().__init__(coordinator, description.key)
         self.entity_description = description
 
     @property
-    def native_value(self) -> str | float | None:  # type: ignore[override]
+    def native_value(self) -> str | float | None:
         """The value, read from the coordinator's data."""
         return self.entity_description.value_fn(self.coordinator.data)
 
     @property
-    def native_unit_of_measurement(self) -> str | None:  # type: ignore[override]
+    def native_unit_of_measurement(self) -> str | None:
         """Temperatures are in the controller's own unit."""
         if not self.entity_description.temperature:
             return None
@@ -141,9 +145,13 @@ class FirmwareVersionSensor(BrewPiEntity, SensorEntity):
         super().__init__(coordinator, "firmware_version")
 
     @property
-    def native_value(self) -> str | None:  # type: ignore[override]
+    def native_value(self) -> str | None:
         """E.g. "0.2.4 (0.15)"."""
         version = self.coordinator.version
         if version is None:
             return None
-        return f"{version.version} ({version.firmware_revision})" if version.firmware_revision else version.version
+        return (
+            f"{version.version} ({version.firmware_revision})"
+            if version.firmware_revision
+            else version.version
+        )

@@ -7,20 +7,19 @@ from collections.abc import Awaitable, Callable, Iterator
 from datetime import timedelta
 from unittest.mock import PropertyMock, patch
 
-from freezegun.api import FrozenDateTimeFactory
 import pytest
+from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import CONF_HOST, CONF_PORT
 from homeassistant.core import HomeAssistant
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
+from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
+from syrupy.assertion import SnapshotAssertion
 
 from custom_components.cellar_brewpi.const import (
     CONF_CONNECTION_TYPE,
     CONNECTION_NETWORK,
     DOMAIN,
 )
-from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
-from syrupy.assertion import SnapshotAssertion
-
 from scripts.emulators.brewpi import BrewPiEmulator
 
 

@@ -10,7 +10,6 @@ from homeassistant.components.climate import (
     ATTR_HVAC_MODE,
     ATTR_PRESET_MODE,
     ATTR_PRESET_MODES,
-    DOMAIN as CLIMATE_DOMAIN,
     SERVICE_SET_HVAC_MODE,
     SERVICE_SET_PRESET_MODE,
     SERVICE_SET_TEMPERATURE,
@@ -19,13 +18,19 @@ from homeassistant.components.climate import (
     HVACAction,
     HVACMode,
 )
+from homeassistant.components.climate import (
+    DOMAIN as CLIMATE_DOMAIN,
+)
 from homeassistant.const import ATTR_ENTITY_ID, ATTR_TEMPERATURE
 from homeassistant.core import HomeAssistant, State
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
-from pytest_homeassistant_custom_component.common import MockConfigEntry, mock_restore_cache_with_extra_data
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    mock_restore_cache_with_extra_data,
+)
 
-from custom_components.cellar_brewpi.climate import HVAC_ACTIONS, LastControl
 from custom_components.cellar_brewpi.brewpi.models import ControlMode, ControlState
+from custom_components.cellar_brewpi.climate import HVAC_ACTIONS, LastControl
 from scripts.emulators.brewpi import BrewPiEmulator
 
 CLIMATE = "climate.brewpi_fermenter1"
@@ -111,7 +116,9 @@ async def test_turn_off_and_on_restores(
     await _call(hass, SERVICE_TURN_ON)
     assert len(brewpi_emulator.commands_received) == sent
     # set_temperature with hvac_mode off turns it off.
-    await _call(hass, SERVICE_SET_TEMPERATURE, **{ATTR_TEMPERATURE: 3.0, ATTR_HVAC_MODE: HVACMode.OFF})
+    await _call(
+        hass, SERVICE_SET_TEMPERATURE, **{ATTR_TEMPERATURE: 3.0, ATTR_HVAC_MODE: HVACMode.OFF}
+    )
     assert brewpi_emulator.mode == "o"
 
 
@@ -120,7 +127,8 @@ async def test_turn_on_after_restart_restores_stored_control(
 ) -> None:
     brewpi_emulator.set_mode("o")
     mock_restore_cache_with_extra_data(
-        hass, [(State(CLIMATE, HVACMode.OFF), LastControl(ControlMode.FRIDGE_CONSTANT, 6.0).as_dict())]
+        hass,
+        [(State(CLIMATE, HVACMode.OFF), LastControl(ControlMode.FRIDGE_CONSTANT, 6.0).as_dict())],
     )
     config_entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(config_entry.entry_id)

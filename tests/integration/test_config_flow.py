@@ -71,7 +71,9 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-async def test_network_flow_creates_entry(hass: HomeAssistant, brewpi_emulator: BrewPiEmulator) -> None:
+async def test_network_flow_creates_entry(
+    hass: HomeAssistant, brewpi_emulator: BrewPiEmulator
+) -> None:
     flow_id = await _start_network_flow(hass)
     result = await hass.config_entries.flow.async_configure(
         flow_id, {CONF_HOST: " 127.0.0.1 ", CONF_PORT: brewpi_emulator.port}
@@ -105,7 +107,8 @@ async def test_network_flow_errors_then_recovers(
     assert result["errors"] == {"base": "not_brewpi"}
 
     with patch(
-        "custom_components.cellar_brewpi.config_flow.async_handshake", side_effect=RuntimeError("boom")
+        "custom_components.cellar_brewpi.config_flow.async_handshake",
+        side_effect=RuntimeError("boom"),
     ):
         result = await hass.config_entries.flow.async_configure(
             flow_id, {CONF_HOST: "127.0.0.1", CONF_PORT: brewpi_emulator.port}
@@ -124,7 +127,11 @@ async def test_network_flow_rejects_duplicates(
     MockConfigEntry(
         domain=DOMAIN,
         unique_id="fermenter1",
-        data={CONF_CONNECTION_TYPE: CONNECTION_NETWORK, CONF_HOST: "127.0.0.1", CONF_PORT: brewpi_emulator.port},
+        data={
+            CONF_CONNECTION_TYPE: CONNECTION_NETWORK,
+            CONF_HOST: "127.0.0.1",
+            CONF_PORT: brewpi_emulator.port,
+        },
     ).add_to_hass(hass)
     flow_id = await _start_network_flow(hass)
     result = await hass.config_entries.flow.async_configure(
@@ -206,7 +213,9 @@ def _zeroconf(port: int, host: str = "127.0.0.1") -> ZeroconfServiceInfo:
     )
 
 
-async def test_zeroconf_discovery_confirm(hass: HomeAssistant, brewpi_emulator: BrewPiEmulator) -> None:
+async def test_zeroconf_discovery_confirm(
+    hass: HomeAssistant, brewpi_emulator: BrewPiEmulator
+) -> None:
     result = await hass.config_entries.flow.async_init(
         DOMAIN, context={"source": SOURCE_ZEROCONF}, data=_zeroconf(brewpi_emulator.port)
     )
@@ -246,13 +255,15 @@ async def test_zeroconf_updates_known_controller(
     assert entry.data[CONF_PORT] == brewpi_emulator.port
 
 
-async def test_reconfigure_network(
-    hass: HomeAssistant, brewpi_emulator: BrewPiEmulator
-) -> None:
+async def test_reconfigure_network(hass: HomeAssistant, brewpi_emulator: BrewPiEmulator) -> None:
     entry = MockConfigEntry(
         domain=DOMAIN,
         unique_id="fermenter1",
-        data={CONF_CONNECTION_TYPE: CONNECTION_NETWORK, CONF_HOST: "127.0.0.1", CONF_PORT: _free_port()},
+        data={
+            CONF_CONNECTION_TYPE: CONNECTION_NETWORK,
+            CONF_HOST: "127.0.0.1",
+            CONF_PORT: _free_port(),
+        },
     )
     entry.add_to_hass(hass)
     result = await entry.start_reconfigure_flow(hass)

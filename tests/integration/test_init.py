@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from datetime import timedelta
-import logging
 from unittest.mock import patch
 
-from freezegun.api import FrozenDateTimeFactory
 import pytest
+from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 
 from scripts.emulators.brewpi import BrewPiEmulator
-
 from tests.integration.conftest import Advance
 
 CLIMATE = "climate.brewpi_fermenter1"

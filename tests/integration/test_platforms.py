@@ -78,7 +78,10 @@ async def test_missing_room_sensor_and_unplugged_probe_are_unknown(
 
 
 async def test_lcd_and_firmware(
-    hass: HomeAssistant, enable_all_entities: None, loaded_entry: MockConfigEntry, brewpi_emulator: BrewPiEmulator
+    hass: HomeAssistant,
+    enable_all_entities: None,
+    loaded_entry: MockConfigEntry,
+    brewpi_emulator: BrewPiEmulator,
 ) -> None:
     lines = brewpi_emulator.lcd_lines()
     for index, line in enumerate(lines, start=1):
