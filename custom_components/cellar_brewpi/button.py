@@ -5,11 +5,8 @@ from __future__ import annotations
 from homeassistant.components.button import ButtonDeviceClass, ButtonEntity
 from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .brewpi.client import BrewPiError
-from .const import DOMAIN
 from .coordinator import BrewPiConfigEntry, BrewPiCoordinator
 from .entity import BrewPiEntity
 
@@ -37,14 +34,4 @@ class RebootButton(BrewPiEntity, ButtonEntity):
 
     async def async_press(self) -> None:
         """Send the reboot command."""
-        try:
-            await self.coordinator.client.async_reboot()
-        except BrewPiError as err:
-            raise HomeAssistantError(
-                translation_domain=DOMAIN,
-                translation_key="write_failed",
-                translation_placeholders={
-                    "name": self.coordinator.config_entry.title,
-                    "error": str(err) or type(err).__name__,
-                },
-            ) from err
+        await self._command(self.coordinator.client.async_reboot())

@@ -21,11 +21,10 @@ from homeassistant.components.climate import (
 )
 from homeassistant.const import ATTR_TEMPERATURE, UnitOfTemperature
 from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.restore_state import ExtraStoredData, RestoreEntity
 
-from .brewpi.client import BrewPiError
 from .brewpi.models import ControlMode, ControlSettings, ControlState
 from .const import DOMAIN, PRESET_BEER_CONSTANT, PRESET_BEER_PROFILE, PRESET_FRIDGE_CONSTANT
 from .coordinator import BrewPiConfigEntry, BrewPiCoordinator
@@ -296,15 +295,4 @@ class ChamberThermostat(BrewPiEntity, ClimateEntity, RestoreEntity):
 
     async def _write(self, command: Awaitable[ControlSettings]) -> None:
         """Send a write; show the settings the controller replied with."""
-        try:
-            settings = await command
-        except BrewPiError as err:
-            raise HomeAssistantError(
-                translation_domain=DOMAIN,
-                translation_key="write_failed",
-                translation_placeholders={
-                    "name": self.coordinator.config_entry.title,
-                    "error": str(err) or type(err).__name__,
-                },
-            ) from err
-        self.coordinator.async_apply_settings(settings)
+        self.coordinator.async_apply_settings(await self._command(command))

@@ -35,6 +35,15 @@ class BrewPiData:
     lcd: LcdText | None
 
 
+def communication_error(err: BrewPiError) -> UpdateFailed:
+    """The translated poll failure for a library error."""
+    return UpdateFailed(
+        translation_domain=DOMAIN,
+        translation_key="communication_error",
+        translation_placeholders={"error": str(err) or type(err).__name__},
+    )
+
+
 def poll_interval(entry: ConfigEntry) -> timedelta:
     """The entry's poll interval (options, default 60 s)."""
     return timedelta(seconds=entry.options.get(CONF_POLL_INTERVAL, DEFAULT_POLL_INTERVAL))
@@ -55,6 +64,7 @@ class BrewPiCoordinator(DataUpdateCoordinator[BrewPiData]):
             update_interval=poll_interval(entry),
         )
         self.client = client
+        self._polling = False
 
     @property
     def version(self) -> VersionInfo | None:
@@ -70,11 +80,7 @@ class BrewPiCoordinator(DataUpdateCoordinator[BrewPiData]):
         try:
             await self.client.async_get_devices()
         except BrewPiError as err:
-            raise UpdateFailed(
-                translation_domain=DOMAIN,
-                translation_key="communication_error",
-                translation_placeholders={"error": str(err) or type(err).__name__},
-            ) from err
+            raise communication_error(err) from err
         self.config_entry.async_on_unload(
             self.client.subscribe_temperatures(self._async_handle_temperatures)
         )
@@ -84,23 +90,26 @@ class BrewPiCoordinator(DataUpdateCoordinator[BrewPiData]):
 
     async def _async_update_data(self) -> BrewPiData:
         """Read temperatures, settings, constants and the LCD."""
+        self._polling = True
         try:
             temperatures = await self.client.async_get_temperatures()
+            if 0.0 in (temperatures.beer_temp, temperatures.fridge_temp):
+                # 0 is also what a probe unplugged since the last device list reads.
+                await self.client.async_get_devices()
+                temperatures = await self.client.async_get_temperatures()
             settings = await self.client.async_get_settings()
             constants = await self.client.async_get_constants()
             lcd = await self.client.async_get_lcd()
         except BrewPiError as err:
-            raise UpdateFailed(
-                translation_domain=DOMAIN,
-                translation_key="communication_error",
-                translation_placeholders={"error": str(err) or type(err).__name__},
-            ) from err
+            raise communication_error(err) from err
+        finally:
+            self._polling = False
         return BrewPiData(temperatures, settings, constants, lcd)
 
     @callback
     def _async_handle_temperatures(self, temperatures: Temperatures) -> None:
-        """A `T:` line arrived (solicited or not): show it at once."""
-        if self.data is not None and self.last_update_success:
+        """A `T:` line arrived unasked: show it at once (a poll's own reply comes with the poll)."""
+        if not self._polling and self.data is not None and self.last_update_success:
             self.async_set_updated_data(replace(self.data, temperatures=temperatures))
 
     @callback

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
+
+from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
+from .brewpi.client import BrewPiError
 from .const import DOMAIN
 from .coordinator import BrewPiCoordinator
 
@@ -34,3 +38,17 @@ class BrewPiEntity(CoordinatorEntity[BrewPiCoordinator]):
                 else None
             ),
         )
+
+    async def _command[T](self, command: Awaitable[T]) -> T:
+        """Await a command to the controller; a failure is a translated error to the caller."""
+        try:
+            return await command
+        except BrewPiError as err:
+            raise HomeAssistantError(
+                translation_domain=DOMAIN,
+                translation_key="write_failed",
+                translation_placeholders={
+                    "name": self.coordinator.config_entry.title,
+                    "error": str(err) or type(err).__name__,
+                },
+            ) from err

@@ -82,8 +82,9 @@ class TemperatureTracker:
 
     def set_mode(self, mode: ControlMode | None) -> None:
         """Use the control mode from the latest `S:`."""
-        self._mode = mode
-        self._renormalise()
+        if mode is not self._mode:
+            self._mode = mode
+            self._renormalise()
 
     def reset(self) -> None:
         """Forget the merged raw state (new connection); the last result stays readable."""

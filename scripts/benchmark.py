@@ -1,0 +1,560 @@
+"""
+Benchmarks of the BrewPi integration against emulated controllers; prints a Markdown table.
+
+    scripts/benchmark [--controllers 10] [--cycles 100] [--setpoints 50] [--memory-controllers 10]
+
+Home Assistant runs in-process on its own event loop (`homeassistant.runner.create_event_loop`),
+built by the test plugin's `async_test_home_assistant` with a temporary config directory. The
+emulated controllers run in a child process (this module with `--serve-emulators N`), so the CPU
+time and the memory measured here belong to Home Assistant and the integration alone; the child
+ends when its stdin closes.
+
+Measured:
+
+* event-loop CPU per poll and controller: `time.thread_time_ns()` of the loop's thread around
+  `coordinator.async_refresh()` plus `hass.async_block_till_done()`; waiting on sockets costs
+  no CPU, so what remains is framing, parsing, the coordinator and the state writes;
+* setpoint round trip: `climate.set_temperature` (blocking) until the entity's state shows the
+  new target, which it takes from the controller's `S:` reply;
+* parser throughput: a generated stream of modern and legacy BrewPi lines through `LineFramer`,
+  `parse_line` and `TemperatureTracker` in `READ_CHUNK` pieces, as the client's reader does;
+* memory per controller: `tracemalloc` around setting up more entries once the first ones (and so
+  the integration's modules and caches) are loaded.
+
+These are figures, not tests: nothing here checks them against the targets.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gc
+import json
+import logging
+import platform
+import statistics
+import sys
+import tempfile
+import time
+import tracemalloc
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from homeassistant import const as ha_const
+from homeassistant.components.climate import DOMAIN as CLIMATE_DOMAIN
+from homeassistant.components.climate import SERVICE_SET_TEMPERATURE
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.const import ATTR_ENTITY_ID, ATTR_TEMPERATURE, CONF_HOST, CONF_PORT
+from homeassistant.core import DOMAIN as HA_DOMAIN
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers import frame
+from homeassistant.helpers import translation as translation_helper
+from homeassistant.loader import DATA_CUSTOM_COMPONENTS
+from homeassistant.runner import create_event_loop
+from pytest_homeassistant_custom_component.common import (  # type: ignore[import-untyped]
+    MockConfigEntry,
+    async_test_home_assistant,
+)
+
+from custom_components.cellar_brewpi.brewpi import (
+    ControlSettings,
+    DeviceList,
+    LineFramer,
+    TemperatureTracker,
+    TemperatureUpdate,
+    parse_line,
+)
+from custom_components.cellar_brewpi.brewpi.client import READ_CHUNK
+from custom_components.cellar_brewpi.const import CONF_CONNECTION_TYPE, CONNECTION_NETWORK, DOMAIN
+from custom_components.cellar_brewpi.coordinator import BrewPiCoordinator
+from scripts.emulators.brewpi import BrewPiEmulator
+
+PORTS_PREFIX = "EMULATOR PORTS"
+SETPOINTS = (18.5, 19.5)
+PARSER_BLOCKS = 8000
+PARSER_RUNS = 3
+POLL_WARMUP = 5
+STATE_TIMEOUT = 5.0
+
+_LOGGER = logging.getLogger("scripts.benchmark")
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One line of the result table."""
+
+    metric: str
+    target: str
+    measured: str
+    how: str
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """What to run, from the command line."""
+
+    controllers: int
+    cycles: int
+    setpoints: int
+    memory_controllers: int
+
+
+# --- statistics ------------------------------------------------------------------------------
+
+
+def p95(values: Sequence[float]) -> float:
+    """The 95th percentile (inclusive method; the maximum for fewer than two values)."""
+    if len(values) < 2:
+        return max(values)
+    return statistics.quantiles(values, n=100, method="inclusive")[94]
+
+
+def median_p95(values: Sequence[float], unit: str, digits: int) -> str:
+    """`median / p95 unit` of the values."""
+    return f"{statistics.median(values):.{digits}f} / {p95(values):.{digits}f} {unit}"
+
+
+# --- the emulators, in a child process --------------------------------------------------------
+
+
+async def serve_emulators(count: int) -> None:
+    """Run `count` emulators on loopback, print their ports, stop when stdin closes."""
+    emulators = [BrewPiEmulator(speedup=0.0, seed=1 + index) for index in range(count)]
+    ports = [await emulator.start_tcp() for emulator in emulators]
+    print(PORTS_PREFIX, *ports, flush=True)
+    await asyncio.get_running_loop().run_in_executor(None, sys.stdin.buffer.read)
+    for emulator in emulators:
+        await emulator.stop()
+
+
+class EmulatorProcess:
+    """The child process that serves the emulated controllers."""
+
+    def __init__(self, process: asyncio.subprocess.Process, ports: list[int]) -> None:
+        """Wrap a started child and the ports it listens on."""
+        self.process = process
+        self.ports = ports
+
+    @classmethod
+    async def start(cls, count: int) -> EmulatorProcess:
+        """Start the child and wait for its port line."""
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "scripts.benchmark",
+            "--serve-emulators",
+            str(count),
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+        )
+        if process.stdout is None:
+            raise RuntimeError("no stdout pipe")
+        line = await asyncio.wait_for(process.stdout.readline(), timeout=30)
+        text = line.decode().strip()
+        if not text.startswith(PORTS_PREFIX):
+            process.kill()
+            await process.wait()
+            raise RuntimeError(f"emulator process did not start: {text!r}")
+        return cls(process, [int(port) for port in text.removeprefix(PORTS_PREFIX).split()])
+
+    async def stop(self) -> None:
+        """Close the child's stdin and wait for it to end."""
+        if self.process.stdin is not None:
+            self.process.stdin.close()
+        try:
+            await asyncio.wait_for(self.process.wait(), timeout=10)
+        except TimeoutError:
+            self.process.kill()
+            await self.process.wait()
+
+
+# --- parser throughput -----------------------------------------------------------------------
+
+_CONSTANTS = (
+    '{"tempFormat":"C","tempSetMin":1,"tempSetMax":30,"pidMax":10,"Kp":5,"Ki":0.25,"Kd":-1.5,'
+    '"iMaxErr":0.5,"idleRangeH":1,"idleRangeL":-1,"heatTargetH":0.3,"heatTargetL":-0.2,'
+    '"coolTargetH":0.2,"coolTargetL":-0.3,"maxHeatTimeForEst":600,"maxCoolTimeForEst":1200,'
+    '"fridgeFastFilt":1,"fridgeSlowFilt":4,"fridgeSlopeFilt":3,"beerFastFilt":3,'
+    '"beerSlowFilt":4,"beerSlopeFilt":4,"lah":0,"hs":0}'
+)
+_DEVICES = (
+    '[{"c":1,"b":0,"f":2,"h":1,"p":16,"x":true,"d":false,"r":"Heat","v":"0","i":0},'
+    '{"c":1,"b":0,"f":3,"h":1,"p":14,"x":true,"d":false,"r":"Cool","v":"0","i":1},'
+    '{"c":1,"b":1,"f":9,"h":2,"p":12,"x":false,"d":false,"a":"28FF3A4B1C160451","j":"0.000",'
+    '"v":"20.500","i":2},{"c":1,"b":0,"f":5,"h":2,"p":12,"x":false,"d":false,'
+    '"a":"28FF7C2D1D1603B2","j":"0.000","v":"19.000","i":3},{"c":1,"b":0,"f":6,"h":2,"p":12,'
+    '"x":false,"d":false,"a":"28FF9E5F1A16042C","j":"0.000","v":"21.000","i":4}]'
+)
+
+
+def _dumps(value: object) -> str:
+    return json.dumps(value, separators=(",", ":"))
+
+
+def _block(index: int) -> list[bytes]:
+    """
+    One stretch of controller output, shaped like the emulator's (modern and legacy firmware).
+
+    Modern: a poll's `T:`, `S:`, `C:` and `L:` (degree sign as byte 0xB0), a pushed `T:` with an
+    annotation, a `D:` log message, and every tenth block the device list. Legacy: a full and a
+    compact (partial) `T:`, a `T:` interrupted by a `D:` message mid-line, and an `S:`.
+    """
+    beer = 18.0 + (index % 40) / 10
+    fridge = 16.0 + (index % 60) / 10
+    state = index % 3
+    temps = {"BeerTemp": beer, "BeerSet": 20, "BeerAnn": None, "FridgeTemp": fridge}
+    temps |= {"FridgeSet": 20, "FridgeAnn": None, "RoomTemp": 21, "State": state}
+    pushed = temps | {"BeerAnn": "Beer temp set to 20.00 in web interface", "State": 1}
+    lcd = (
+        f'L:["Mode   Beer Const.  ","Beer  {beer:5.1f}  20.0 \xb0C",'
+        f'"Fridge{fridge:5.1f}  20.0 \xb0C","Idling for      {index % 60}m00"]'
+    ).encode("latin-1")
+    lines = [
+        f"T:{_dumps(temps)}".encode(),
+        b'S:{"mode":"b","beerSet":20,"fridgeSet":20,"heatEst":0.2,"coolEst":5}',
+        f"C:{_CONSTANTS}".encode(),
+        lcd,
+        f"T:{_dumps(pushed)}".encode(),
+        b'D:{"logType":"I","logID":14,"V":[]}',
+        (
+            f'T:{{"bt":{beer:.2f},"bs":20.00,"ba":null,"ft":{fridge:.2f},"fs":20.00,'
+            f'"fa":null,"rt":21.00,"s":{state}}}'
+        ).encode(),
+        f'T:{{"bt":{beer + 0.01:.2f},"s":{state}}}'.encode(),
+        b'T:{"bs":null,D:{"logType":"I","logID":11,"V":[0]}\r\n"fs":null,"s":1}',
+        b'S:{"mode":"o","beerSet":0.00,"fridgeSet":0.00,"heatEst":0.200,"coolEst":5.000}',
+    ]
+    if index % 10 == 0:
+        lines.append(f"d:{_DEVICES}".encode())
+    return lines
+
+
+def parser_corpus(blocks: int) -> bytes:
+    """The whole stream: CR LF terminated lines."""
+    return b"".join(line + b"\r\n" for index in range(blocks) for line in _block(index))
+
+
+def _chunks(data: bytes, size: int) -> Iterator[bytes]:
+    for start in range(0, len(data), size):
+        yield data[start : start + size]
+
+
+def _frame_only(data: bytes) -> int:
+    framer = LineFramer()
+    count = 0
+    for chunk in _chunks(data, READ_CHUNK):
+        count += len(framer.feed(chunk))
+    return count
+
+
+def _parse_only(lines: list[str]) -> int:
+    for line in lines:
+        parse_line(line)
+    return len(lines)
+
+
+def _full_pipeline(data: bytes) -> int:
+    """What the client's reader does per line, without the asyncio and logging parts."""
+    framer = LineFramer()
+    tracker = TemperatureTracker()
+    count = 0
+    for chunk in _chunks(data, READ_CHUNK):
+        for line in framer.feed(chunk):
+            count += 1
+            message = parse_line(line)
+            if isinstance(message, TemperatureUpdate):
+                tracker.update(message)
+            elif isinstance(message, ControlSettings):
+                tracker.set_mode(message.mode)
+            elif isinstance(message, DeviceList):
+                tracker.set_devices(message)
+    return count
+
+
+def _rate(run: Callable[[], int]) -> tuple[float, int]:
+    """Median lines per second over PARSER_RUNS runs, and the line count."""
+    rates: list[float] = []
+    count = 0
+    for _ in range(PARSER_RUNS):
+        gc.collect()
+        start = time.perf_counter()
+        count = run()
+        rates.append(count / (time.perf_counter() - start))
+    return statistics.median(rates), count
+
+
+def bench_parser() -> list[Row]:
+    """Throughput of the framer, the parser and both with the temperature tracker."""
+    data = parser_corpus(PARSER_BLOCKS)
+    lines = LineFramer().feed(data)
+    size = f"{len(data) / 1e6:.1f} MB"
+    framed, count = _rate(lambda: _frame_only(data))
+    parsed, _ = _rate(lambda: _parse_only(lines))
+    full, _ = _rate(lambda: _full_pipeline(data))
+    how = f"{count:,} lines ({size}) fed in {READ_CHUNK} B chunks, median of {PARSER_RUNS} runs"
+    return [
+        Row("Parser throughput: framer + parser + tracker", "-", f"{full:,.0f} lines/s", how),
+        Row("Parser throughput: framer only", "-", f"{framed:,.0f} lines/s", how),
+        Row("Parser throughput: parse_line only", "-", f"{parsed:,.0f} lines/s", "same lines"),
+    ]
+
+
+# --- Home Assistant --------------------------------------------------------------------------
+
+
+class Bench:
+    """One Home Assistant with BrewPi entries against the emulators."""
+
+    def __init__(self, hass: HomeAssistant, ports: list[int]) -> None:
+        """Use `hass`; each entry takes the next emulator port."""
+        self.hass = hass
+        self._ports = iter(ports)
+        self.entries: list[Any] = []
+        self.failed_setups = 0
+
+    async def add_controllers(self, count: int) -> list[BrewPiCoordinator]:
+        """Set up `count` more entries, one after another; return their coordinators."""
+        coordinators: list[BrewPiCoordinator] = []
+        for _ in range(count):
+            number = len(self.entries) + 1
+            entry = MockConfigEntry(
+                domain=DOMAIN,
+                title=f"BrewPi bench{number}",
+                unique_id=f"bench{number}",
+                data={
+                    CONF_CONNECTION_TYPE: CONNECTION_NETWORK,
+                    CONF_HOST: "127.0.0.1",
+                    CONF_PORT: next(self._ports),
+                },
+            )
+            entry.add_to_hass(self.hass)
+            self.entries.append(entry)
+            if not await self.hass.config_entries.async_setup(entry.entry_id):
+                self.failed_setups += 1
+                continue
+            await self.hass.async_block_till_done()
+            coordinators.append(entry.runtime_data)
+        return coordinators
+
+    def climate_entity(self, index: int) -> str:
+        """The thermostat's entity id of the `index`th entry."""
+        unique_id = f"{self.entries[index].unique_id}-chamber"
+        entity_id = er.async_get(self.hass).async_get_entity_id(CLIMATE_DOMAIN, DOMAIN, unique_id)
+        if entity_id is None:
+            raise RuntimeError(f"no thermostat for {unique_id}")
+        return entity_id
+
+    async def unload(self) -> None:
+        """Unload every loaded entry."""
+        for entry in self.entries:
+            if entry.state is ConfigEntryState.LOADED:
+                await self.hass.config_entries.async_unload(entry.entry_id)
+        await self.hass.async_block_till_done()
+
+
+async def _refresh(hass: HomeAssistant, coordinators: Sequence[BrewPiCoordinator]) -> int:
+    """Poll the coordinators at once; return how many polls failed."""
+    await asyncio.gather(*(coordinator.async_refresh() for coordinator in coordinators))
+    await hass.async_block_till_done()
+    return sum(not coordinator.last_update_success for coordinator in coordinators)
+
+
+async def bench_polls(
+    hass: HomeAssistant, coordinators: list[BrewPiCoordinator], cycles: int
+) -> list[Row]:
+    """Event-loop CPU per poll: each controller alone, and all of them at once."""
+    failures = 0
+    for _ in range(POLL_WARMUP):
+        failures += await _refresh(hass, coordinators)
+    gc.collect()
+    single_cpu: list[float] = []
+    single_wall: list[float] = []
+    for _ in range(cycles):
+        for coordinator in coordinators:
+            cpu, wall = time.thread_time_ns(), time.perf_counter_ns()
+            failures += await _refresh(hass, [coordinator])
+            single_cpu.append((time.thread_time_ns() - cpu) / 1e6)
+            single_wall.append((time.perf_counter_ns() - wall) / 1e6)
+    batch_cpu: list[float] = []
+    batch_wall: list[float] = []
+    count = len(coordinators)
+    for _ in range(cycles):
+        cpu, wall = time.thread_time_ns(), time.perf_counter_ns()
+        failures += await _refresh(hass, coordinators)
+        batch_cpu.append((time.thread_time_ns() - cpu) / 1e6 / count)
+        batch_wall.append((time.perf_counter_ns() - wall) / 1e6)
+    polls = f"{cycles} cycles x {count} controllers, {failures} failed polls"
+    return [
+        Row(
+            "Event-loop CPU per poll cycle per controller (polled one at a time)",
+            "<= 1 ms",
+            median_p95(single_cpu, "ms", 3),
+            f"median / p95 of thread_time around async_refresh (t, s, c, l) + block_till_done; "
+            f"{polls}; wall {median_p95(single_wall, 'ms', 2)}",
+        ),
+        Row(
+            f"Event-loop CPU per poll cycle per controller (all {count} polled at once)",
+            "<= 1 ms",
+            median_p95(batch_cpu, "ms", 3),
+            f"thread_time of a cycle of {count} concurrent refreshes / {count}; "
+            f"cycle wall {median_p95(batch_wall, 'ms', 2)}",
+        ),
+    ]
+
+
+async def _wait_for_target(hass: HomeAssistant, entity_id: str, value: float) -> bool:
+    """Wait until the thermostat shows `value` as its target; False after STATE_TIMEOUT."""
+    deadline = time.perf_counter() + STATE_TIMEOUT
+    while time.perf_counter() < deadline:
+        state = hass.states.get(entity_id)
+        if state is not None and state.attributes.get(ATTR_TEMPERATURE) == value:
+            return True
+        await asyncio.sleep(0.001)
+    return False
+
+
+async def bench_setpoints(hass: HomeAssistant, entity_id: str, count: int) -> list[Row]:
+    """Wall time from `climate.set_temperature` to the state showing the controller's reply."""
+    times: list[float] = []
+    cpu_times: list[float] = []
+    missed = 0
+    for index in range(count):
+        value = SETPOINTS[index % len(SETPOINTS)]
+        cpu, start = time.thread_time_ns(), time.perf_counter_ns()
+        await hass.services.async_call(
+            CLIMATE_DOMAIN,
+            SERVICE_SET_TEMPERATURE,
+            {ATTR_ENTITY_ID: entity_id, ATTR_TEMPERATURE: value},
+            blocking=True,
+        )
+        shown = await _wait_for_target(hass, entity_id, value)
+        times.append((time.perf_counter_ns() - start) / 1e6)
+        cpu_times.append((time.thread_time_ns() - cpu) / 1e6)
+        missed += not shown
+    return [
+        Row(
+            "Setpoint round trip",
+            "<= 250 ms",
+            median_p95(times, "ms", 2),
+            f"median / p95 wall of {count} climate.set_temperature calls ({SETPOINTS[0]} and "
+            f"{SETPOINTS[1]} alternating, blocking) until the state shows the reply, loopback "
+            f"TCP; loop CPU {median_p95(cpu_times, 'ms', 2)}; {missed} not shown",
+        )
+    ]
+
+
+async def bench_memory(bench: Bench, count: int) -> list[Row]:
+    """tracemalloc growth when `count` more controllers are set up."""
+    entities_before = len(bench.hass.states.async_all())
+    gc.collect()
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        await bench.add_controllers(count)
+        gc.collect()
+        after = tracemalloc.get_traced_memory()[0]
+    finally:
+        tracemalloc.stop()
+    entities = (len(bench.hass.states.async_all()) - entities_before) / count
+    return [
+        Row(
+            "Memory per controller",
+            "-",
+            f"{(after - before) / 1024 / count:.0f} KiB",
+            f"tracemalloc growth over setting up {count} more entries after the first ones "
+            f"(client, coordinator, {entities:.0f} states, registries), after gc",
+        )
+    ]
+
+
+async def bench_home_assistant(config: Config) -> tuple[list[Row], int]:
+    """Every Home Assistant benchmark; returns the rows and the number of failed setups."""
+    emulators = await EmulatorProcess.start(config.controllers + config.memory_controllers)
+    try:
+        with tempfile.TemporaryDirectory(prefix="cellar-bench-") as config_dir:
+            async with async_test_home_assistant(config_dir=config_dir) as test_hass:
+                hass: HomeAssistant = test_hass
+                # As the test plugin's `enable_custom_integrations`: find custom_components/.
+                hass.data.pop(DATA_CUSTOM_COMPONENTS)
+                frame.async_setup(hass)
+                await translation_helper.async_load_integrations(hass, {HA_DOMAIN})
+                bench = Bench(hass, emulators.ports)
+                try:
+                    coordinators = await bench.add_controllers(config.controllers)
+                    rows = await bench_polls(hass, coordinators, config.cycles)
+                    rows += await bench_setpoints(hass, bench.climate_entity(0), config.setpoints)
+                    rows += await bench_memory(bench, config.memory_controllers)
+                finally:
+                    await bench.unload()
+                    await hass.async_stop(force=True)
+    finally:
+        await emulators.stop()
+    return rows, bench.failed_setups
+
+
+# --- output ----------------------------------------------------------------------------------
+
+
+def table(rows: Sequence[Row]) -> str:
+    """The rows as a Markdown table."""
+    lines = ["| metric | target | measured | how |", "|---|---|---|---|"]
+    lines += [f"| {r.metric} | {r.target} | {r.measured} | {r.how} |" for r in rows]
+    return "\n".join(lines)
+
+
+def _configure_logging() -> None:
+    """Warnings and errors to stderr; HA's warning about custom integrations is left out."""
+    logging.basicConfig(
+        level=logging.WARNING, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s"
+    )
+    logging.getLogger("homeassistant.loader").setLevel(logging.ERROR)
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmarks and print the table."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
+    parser.add_argument("--controllers", type=_positive, default=10)
+    parser.add_argument("--cycles", type=_positive, default=100, help="poll cycles")
+    parser.add_argument("--setpoints", type=_positive, default=50)
+    parser.add_argument("--memory-controllers", type=_positive, default=10)
+    parser.add_argument("--serve-emulators", type=_positive, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.serve_emulators:
+        asyncio.run(serve_emulators(args.serve_emulators))
+        return 0
+    _configure_logging()
+    config = Config(args.controllers, args.cycles, args.setpoints, args.memory_controllers)
+
+    started = time.perf_counter()
+    rows = bench_parser()
+    ha_rows, failed_setups = asyncio.run(
+        bench_home_assistant(config), loop_factory=create_event_loop
+    )
+    rows = ha_rows + rows
+
+    print("# cellar_brewpi benchmark")
+    print()
+    print(f"- Python {platform.python_version()} ({platform.python_implementation()})")
+    print(f"- Home Assistant {ha_const.__version__}")
+    print(
+        f"- {config.controllers} controllers (+{config.memory_controllers} for memory), "
+        f"emulators in a child process on loopback TCP, {failed_setups} failed setups"
+    )
+    print()
+    print(table(rows))
+    print()
+    print(f"Total {time.perf_counter() - started:.1f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
