@@ -1,22 +1,38 @@
-"""Cellar BrewPi: BrewPi fermentation controllers in Home Assistant."""
+"""Cellar BrewPi: BrewPi fermentation controllers and Alpha glycol cellar panels."""
 
 from __future__ import annotations
 
+from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ConfigEntryNotReady
+from homeassistant.helpers import device_registry as dr
 
 from . import const
 from .brewpi.client import BrewPiClient, BrewPiError
 from .brewpi.transport import describe
-from .const import DOMAIN, STALE_POLL_INTERVALS
+from .const import CONF_KIND, DOMAIN, KIND_ALPHA_PANEL, STALE_POLL_INTERVALS
 from .coordinator import BrewPiConfigEntry, BrewPiCoordinator, poll_interval
+from .entity import panel_device_info, vessel_identifier
 from .helpers import target_from_data
+from .panel_coordinator import PanelConfigEntry, PanelCoordinator
 
 PLATFORMS = [Platform.BINARY_SENSOR, Platform.BUTTON, Platform.CLIMATE, Platform.SENSOR]
 
+type CellarConfigEntry = BrewPiConfigEntry | PanelConfigEntry
 
-async def async_setup_entry(hass: HomeAssistant, entry: BrewPiConfigEntry) -> bool:
+
+async def async_setup_entry(hass: HomeAssistant, entry: ConfigEntry) -> bool:
+    """Set up a BrewPi controller or an Alpha panel, by the entry's kind."""
+    if entry.data.get(CONF_KIND) == KIND_ALPHA_PANEL:
+        await _async_setup_panel(hass, entry)
+    else:
+        await _async_setup_brewpi(hass, entry)
+    await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    return True
+
+
+async def _async_setup_brewpi(hass: HomeAssistant, entry: BrewPiConfigEntry) -> None:
     """Connect to the controller, then poll it and take its pushed updates."""
     target = target_from_data(entry.data)
     client = BrewPiClient(
@@ -36,10 +52,23 @@ async def async_setup_entry(hass: HomeAssistant, entry: BrewPiConfigEntry) -> bo
     coordinator = BrewPiCoordinator(hass, entry, client)
     await coordinator.async_config_entry_first_refresh()
     entry.runtime_data = coordinator
-    await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
-    return True
 
 
-async def async_unload_entry(hass: HomeAssistant, entry: BrewPiConfigEntry) -> bool:
-    """Unload the entities; the link is closed by the unload callback."""
+async def _async_setup_panel(hass: HomeAssistant, entry: PanelConfigEntry) -> None:
+    """Read the panel once; register it as the hub of its vessels; drop vessels no longer set."""
+    coordinator = PanelCoordinator(hass, entry)
+    await coordinator.async_config_entry_first_refresh()
+    entry.runtime_data = coordinator
+    registry = dr.async_get(hass)
+    registry.async_get_or_create(config_entry_id=entry.entry_id, **panel_device_info(entry))
+    wanted = {vessel_identifier(entry, slot.number) for slot in coordinator.slots}
+    for device in dr.async_entries_for_config_entry(registry, entry.entry_id):
+        if any(i[1].startswith(f"{entry.unique_id}-slot-") for i in device.identifiers) and not (
+            device.identifiers & wanted
+        ):
+            registry.async_remove_device(device.id)
+
+
+async def async_unload_entry(hass: HomeAssistant, entry: ConfigEntry) -> bool:
+    """Unload the entities; a controller's link is closed by its unload callback."""
     return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)

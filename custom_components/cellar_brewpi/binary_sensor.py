@@ -1,25 +1,38 @@
-"""Whether the link to the controller is up."""
+"""Links to controllers and panels, and the vessels' glycol valves."""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from homeassistant.components.binary_sensor import BinarySensorDeviceClass, BinarySensorEntity
 from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .coordinator import BrewPiConfigEntry, BrewPiCoordinator
-from .entity import BrewPiEntity
+from .alpha_panel import Slot
+from .coordinator import BrewPiCoordinator
+from .entity import BrewPiEntity, PanelEntity, VesselEntity
+from .panel_coordinator import PanelCoordinator
+
+if TYPE_CHECKING:
+    from . import CellarConfigEntry
 
 PARALLEL_UPDATES = 0
 
 
 async def async_setup_entry(
     hass: HomeAssistant,  # noqa: ARG001
-    entry: BrewPiConfigEntry,
+    entry: CellarConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add the connectivity sensor."""
-    async_add_entities([ControllerConnectivity(entry.runtime_data)])
+    """Add the link sensor of a controller or panel, and each panel vessel's valve."""
+    coordinator = entry.runtime_data
+    if isinstance(coordinator, PanelCoordinator):
+        entities: list[BinarySensorEntity] = [PanelConnectivity(coordinator)]
+        entities.extend(GlycolValve(coordinator, slot) for slot in coordinator.slots)
+        async_add_entities(entities)
+    else:
+        async_add_entities([ControllerConnectivity(coordinator)])
 
 
 class ControllerConnectivity(BrewPiEntity, BinarySensorEntity):
@@ -41,3 +54,39 @@ class ControllerConnectivity(BrewPiEntity, BinarySensorEntity):
     def is_on(self) -> bool:
         """Connected, and the last poll succeeded."""
         return self.coordinator.client.connected and self.coordinator.last_update_success
+
+
+class PanelConnectivity(PanelEntity, BinarySensorEntity):
+    """On while the panel's pages read; stays available when they do not."""
+
+    _attr_device_class = BinarySensorDeviceClass.CONNECTIVITY
+    _attr_entity_category = EntityCategory.DIAGNOSTIC
+
+    def __init__(self, coordinator: PanelCoordinator) -> None:
+        """Create the panel's connectivity sensor."""
+        super().__init__(coordinator, "connectivity")
+
+    @property
+    def available(self) -> bool:
+        """Always available: it reports the link state itself."""
+        return True
+
+    @property
+    def is_on(self) -> bool:
+        """The last read succeeded."""
+        return self.coordinator.last_update_success
+
+
+class GlycolValve(VesselEntity, BinarySensorEntity):
+    """The vessel's glycol valve: on while open (cooling)."""
+
+    _attr_device_class = BinarySensorDeviceClass.OPENING
+
+    def __init__(self, coordinator: PanelCoordinator, slot: Slot) -> None:
+        """Create the valve sensor of the vessel in `slot`."""
+        super().__init__(coordinator, slot, "glycol_valve")
+
+    @property
+    def is_on(self) -> bool | None:
+        """Open, closed, or unknown when the panel shows neither."""
+        return self.reading.valve_open if self.reading else None

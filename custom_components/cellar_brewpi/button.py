@@ -1,25 +1,31 @@
-"""Reboot the controller."""
+"""Reboot a BrewPi controller."""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from homeassistant.components.button import ButtonDeviceClass, ButtonEntity
 from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .coordinator import BrewPiConfigEntry, BrewPiCoordinator
+from .coordinator import BrewPiCoordinator
 from .entity import BrewPiEntity
+
+if TYPE_CHECKING:
+    from . import CellarConfigEntry
 
 PARALLEL_UPDATES = 1
 
 
 async def async_setup_entry(
     hass: HomeAssistant,  # noqa: ARG001
-    entry: BrewPiConfigEntry,
+    entry: CellarConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add the reboot button."""
-    async_add_entities([RebootButton(entry.runtime_data)])
+    """Add a controller's reboot button (a panel has none)."""
+    if isinstance(coordinator := entry.runtime_data, BrewPiCoordinator):
+        async_add_entities([RebootButton(coordinator)])
 
 
 class RebootButton(BrewPiEntity, ButtonEntity):

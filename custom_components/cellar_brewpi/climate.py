@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable
 from dataclasses import dataclass
-from typing import Any, override
+from typing import TYPE_CHECKING, Any, override
 
 from homeassistant.components.climate import (
     ATTR_HVAC_MODE,
@@ -21,14 +21,30 @@ from homeassistant.components.climate import (
 )
 from homeassistant.const import ATTR_TEMPERATURE, UnitOfTemperature
 from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import ServiceValidationError
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.restore_state import ExtraStoredData, RestoreEntity
 
+from .alpha_panel import AlphaPanelError, Slot
 from .brewpi.models import ControlMode, ControlSettings, ControlState
-from .const import DOMAIN, PRESET_BEER_CONSTANT, PRESET_BEER_PROFILE, PRESET_FRIDGE_CONSTANT
-from .coordinator import BrewPiConfigEntry, BrewPiCoordinator
-from .entity import BrewPiEntity
+from .const import (
+    CONF_MAX_SET_POINT,
+    CONF_MIN_SET_POINT,
+    CONF_SET_POINT_STEP,
+    DEFAULT_MAX_SET_POINT,
+    DEFAULT_MIN_SET_POINT,
+    DEFAULT_SET_POINT_STEP,
+    DOMAIN,
+    PRESET_BEER_CONSTANT,
+    PRESET_BEER_PROFILE,
+    PRESET_FRIDGE_CONSTANT,
+)
+from .coordinator import BrewPiCoordinator
+from .entity import BrewPiEntity, VesselEntity
+from .panel_coordinator import PanelCoordinator
+
+if TYPE_CHECKING:
+    from . import CellarConfigEntry
 
 PARALLEL_UPDATES = 1
 
@@ -54,11 +70,15 @@ UNITS = {"C": UnitOfTemperature.CELSIUS, "F": UnitOfTemperature.FAHRENHEIT}
 
 async def async_setup_entry(
     hass: HomeAssistant,  # noqa: ARG001
-    entry: BrewPiConfigEntry,
+    entry: CellarConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add the chamber thermostat."""
-    async_add_entities([ChamberThermostat(entry.runtime_data)])
+    """Add a controller's chamber thermostat, or a thermostat per panel vessel."""
+    coordinator = entry.runtime_data
+    if isinstance(coordinator, PanelCoordinator):
+        async_add_entities(VesselThermostat(coordinator, slot) for slot in coordinator.slots)
+    else:
+        async_add_entities([ChamberThermostat(coordinator)])
 
 
 @dataclass(frozen=True, slots=True)
@@ -296,3 +316,72 @@ class ChamberThermostat(BrewPiEntity, ClimateEntity, RestoreEntity):
     async def _write(self, command: Awaitable[ControlSettings]) -> None:
         """Send a write; show the settings the controller replied with."""
         self.coordinator.async_apply_settings(await self._command(command))
+
+
+class VesselThermostat(VesselEntity, ClimateEntity):
+    """A glycol-cooled vessel: cool only, the target is the panel's setpoint, in °F."""
+
+    _attr_name = None
+    _attr_hvac_modes = [HVACMode.COOL]  # noqa: RUF012 - HA's attribute
+    _attr_hvac_mode = HVACMode.COOL
+    _attr_supported_features = ClimateEntityFeature.TARGET_TEMPERATURE
+    _attr_native_temperature_unit = UnitOfTemperature.FAHRENHEIT
+    _attr_temperature_unit = UnitOfTemperature.FAHRENHEIT
+    _attr_precision = 0.1
+
+    def __init__(self, coordinator: PanelCoordinator, slot: Slot) -> None:
+        """Create the thermostat of the vessel in `slot`; limits and step from the options."""
+        super().__init__(coordinator, slot, "vessel")
+        options = coordinator.config_entry.options
+        self._attr_min_temp = options.get(CONF_MIN_SET_POINT, DEFAULT_MIN_SET_POINT)
+        self._attr_max_temp = options.get(CONF_MAX_SET_POINT, DEFAULT_MAX_SET_POINT)
+        self._attr_target_temperature_step = options.get(
+            CONF_SET_POINT_STEP, DEFAULT_SET_POINT_STEP
+        )
+
+    @property
+    def native_current_temperature(self) -> float | None:
+        """The vessel's temperature."""
+        return self.reading.temperature if self.reading else None
+
+    @property
+    @override
+    def current_temperature(self) -> float | None:
+        return self.native_current_temperature
+
+    @property
+    def native_target_temperature(self) -> float | None:
+        """The panel's setpoint for the vessel."""
+        return self.reading.set_point if self.reading else None
+
+    @property
+    @override
+    def target_temperature(self) -> float | None:
+        return self.native_target_temperature
+
+    @property
+    @override
+    def hvac_action(self) -> HVACAction | None:
+        if self.reading is None or self.reading.valve_open is None:
+            return None
+        return HVACAction.COOLING if self.reading.valve_open else HVACAction.IDLE
+
+    @override
+    async def async_set_hvac_mode(self, hvac_mode: HVACMode) -> None:
+        """Cooling is the only mode; nothing to change."""
+
+    @override
+    async def async_set_temperature(self, **kwargs: Any) -> None:
+        """Write the setpoint; show what the panel then reports."""
+        try:
+            reading = await self.coordinator.panel.async_set_setpoint(
+                self.slot, float(kwargs[ATTR_TEMPERATURE])
+            )
+        except AlphaPanelError as err:
+            await self.coordinator.async_request_refresh()
+            raise HomeAssistantError(
+                translation_domain=DOMAIN,
+                translation_key="set_point_not_applied",
+                translation_placeholders={"vessel": self.slot.label, "error": str(err)},
+            ) from err
+        self.coordinator.async_apply_reading(reading)

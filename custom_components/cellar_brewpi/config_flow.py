@@ -1,4 +1,4 @@
-"""Config flow: add a BrewPi controller on the network or a serial port, or from discovery."""
+"""Config flow: a BrewPi controller (network, serial port or discovered) or an Alpha panel."""
 
 from __future__ import annotations
 
@@ -8,8 +8,10 @@ from typing import Any
 
 import probatio as vol
 from homeassistant.config_entries import (
+    ConfigEntry,
     ConfigFlow,
     ConfigFlowResult,
+    OptionsFlow,
     OptionsFlowWithReload,
 )
 from homeassistant.const import CONF_HOST, CONF_PORT
@@ -23,23 +25,28 @@ from homeassistant.helpers.selector import (
 )
 from homeassistant.helpers.service_info.zeroconf import ZeroconfServiceInfo
 
+from .alpha_panel import DEFAULT_SLOTS, AlphaPanelConnectionError, AlphaPanelParseError
 from .brewpi.client import BrewPiConnectionError, BrewPiProtocolError
 from .brewpi.models import VersionInfo
 from .brewpi.transport import SerialTarget, TcpTarget
 from .const import (
     CONF_CONNECTION_TYPE,
+    CONF_KIND,
     CONF_POLL_INTERVAL,
     CONF_SERIAL_PORT,
     CONNECTION_NETWORK,
     CONNECTION_SERIAL,
+    DEFAULT_PAGES,
+    DEFAULT_PANEL_PORT,
     DEFAULT_POLL_INTERVAL,
     DEFAULT_PORT,
     DOMAIN,
-    MAX_POLL_INTERVAL,
-    MIN_POLL_INTERVAL,
+    KIND_ALPHA_PANEL,
+    KIND_BREWPI,
 )
-from .coordinator import BrewPiConfigEntry
-from .helpers import async_handshake, serial_by_id, target_from_data
+from .helpers import POLL_SELECTOR, async_handshake, serial_by_id, target_from_data
+from .panel_coordinator import make_panel
+from .panel_options import DEFAULT_PANEL_OPTIONS, PanelOptionsFlow
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -84,14 +91,16 @@ class BrewPiConfigFlow(ConfigFlow, domain=DOMAIN):
 
     @staticmethod
     @callback
-    def async_get_options_flow(config_entry: BrewPiConfigEntry) -> BrewPiOptionsFlow:  # noqa: ARG004
-        """Options: the poll interval."""
+    def async_get_options_flow(config_entry: ConfigEntry) -> OptionsFlow:
+        """A controller's poll interval, or a panel's vessels, limits and poll interval."""
+        if config_entry.data.get(CONF_KIND) == KIND_ALPHA_PANEL:
+            return PanelOptionsFlow()
         return BrewPiOptionsFlow()
 
     async def async_step_user(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:  # noqa: ARG002
-        """Choose how the controller is connected."""
+        """Choose a controller (and how it is connected) or a panel."""
         return self.async_show_menu(
-            step_id="user", menu_options=[CONNECTION_NETWORK, CONNECTION_SERIAL]
+            step_id="user", menu_options=[CONNECTION_NETWORK, CONNECTION_SERIAL, KIND_ALPHA_PANEL]
         )
 
     async def async_step_network(
@@ -101,6 +110,7 @@ class BrewPiConfigFlow(ConfigFlow, domain=DOMAIN):
         errors: dict[str, str] = {}
         if user_input is not None:
             data = {
+                CONF_KIND: KIND_BREWPI,
                 CONF_CONNECTION_TYPE: CONNECTION_NETWORK,
                 CONF_HOST: user_input[CONF_HOST].strip(),
                 CONF_PORT: int(user_input[CONF_PORT]),
@@ -126,7 +136,11 @@ class BrewPiConfigFlow(ConfigFlow, domain=DOMAIN):
             port = await self.hass.async_add_executor_job(
                 serial_by_id, user_input[CONF_SERIAL_PORT]
             )
-            data = {CONF_CONNECTION_TYPE: CONNECTION_SERIAL, CONF_SERIAL_PORT: port}
+            data = {
+                CONF_KIND: KIND_BREWPI,
+                CONF_CONNECTION_TYPE: CONNECTION_SERIAL,
+                CONF_SERIAL_PORT: port,
+            }
             await self.async_set_unique_id(port)
             self._abort_if_unique_id_configured()
             if (version := await self._async_try(data, errors)) is not None:
@@ -142,6 +156,7 @@ class BrewPiConfigFlow(ConfigFlow, domain=DOMAIN):
         self._abort_if_unique_id_configured(updates={CONF_HOST: host, CONF_PORT: port})
         self._async_abort_entries_match({CONF_HOST: host, CONF_PORT: port})
         self._discovered = {
+            CONF_KIND: KIND_BREWPI,
             CONF_CONNECTION_TYPE: CONNECTION_NETWORK,
             CONF_HOST: host,
             CONF_PORT: port,
@@ -169,6 +184,8 @@ class BrewPiConfigFlow(ConfigFlow, domain=DOMAIN):
     ) -> ConfigFlowResult:
         """Point a controller's entry at a new address or serial port."""
         entry = self._get_reconfigure_entry()
+        if entry.data.get(CONF_KIND) == KIND_ALPHA_PANEL:
+            return await self.async_step_reconfigure_panel(user_input)
         serial = entry.data[CONF_CONNECTION_TYPE] == CONNECTION_SERIAL
         errors: dict[str, str] = {}
         if user_input is not None:
@@ -190,6 +207,69 @@ class BrewPiConfigFlow(ConfigFlow, domain=DOMAIN):
             data_schema=self.add_suggested_values_to_schema(schema, user_input),
             errors=errors,
         )
+
+    async def async_step_alpha_panel(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """An Alpha glycol cellar panel on the network (its web pages)."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            data = {
+                CONF_KIND: KIND_ALPHA_PANEL,
+                CONF_HOST: user_input[CONF_HOST].strip(),
+                CONF_PORT: int(user_input[CONF_PORT]),
+            }
+            await self.async_set_unique_id(f"alpha_panel-{data[CONF_HOST]}:{data[CONF_PORT]}")
+            self._abort_if_unique_id_configured()
+            if await self._async_try_panel(data, errors):
+                return self.async_create_entry(
+                    title=f"Alpha panel {data[CONF_HOST]}",
+                    data=data,
+                    options=DEFAULT_PANEL_OPTIONS,
+                )
+        return self.async_show_form(
+            step_id=KIND_ALPHA_PANEL,
+            data_schema=self.add_suggested_values_to_schema(
+                _network_schema({CONF_PORT: DEFAULT_PANEL_PORT}), user_input
+            ),
+            errors=errors,
+        )
+
+    async def async_step_reconfigure_panel(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Point a panel's entry at a new address."""
+        entry = self._get_reconfigure_entry()
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            updates = {
+                CONF_HOST: user_input[CONF_HOST].strip(),
+                CONF_PORT: int(user_input[CONF_PORT]),
+            }
+            if await self._async_try_panel({**entry.data, **updates}, errors):
+                return self.async_update_reload_and_abort(entry, data_updates=updates)
+        return self.async_show_form(
+            step_id="reconfigure_panel",
+            data_schema=self.add_suggested_values_to_schema(
+                _network_schema(entry.data), user_input
+            ),
+            errors=errors,
+        )
+
+    async def _async_try_panel(self, data: Mapping[str, Any], errors: dict[str, str]) -> bool:
+        """Read the panel's pages once; fill `errors` and return False when that fails."""
+        try:
+            await make_panel(self.hass, data, DEFAULT_PAGES).async_read(DEFAULT_SLOTS)
+        except AlphaPanelParseError:
+            errors["base"] = "not_a_panel"
+        except AlphaPanelConnectionError:
+            errors["base"] = "cannot_connect"
+        except Exception:
+            _LOGGER.exception("Unexpected error reading the panel at %s", data[CONF_HOST])
+            errors["base"] = "unknown"
+        else:
+            return True
+        return False
 
     async def _async_try(
         self, data: Mapping[str, Any], errors: dict[str, str]
@@ -225,17 +305,5 @@ class BrewPiOptionsFlow(OptionsFlowWithReload):
                 data={CONF_POLL_INTERVAL: int(user_input[CONF_POLL_INTERVAL])}
             )
         current = self.config_entry.options.get(CONF_POLL_INTERVAL, DEFAULT_POLL_INTERVAL)
-        schema = vol.Schema(
-            {
-                vol.Required(CONF_POLL_INTERVAL, default=current): NumberSelector(
-                    NumberSelectorConfig(
-                        min=MIN_POLL_INTERVAL,
-                        max=MAX_POLL_INTERVAL,
-                        step=1,
-                        unit_of_measurement="s",
-                        mode=NumberSelectorMode.BOX,
-                    )
-                )
-            }
-        )
+        schema = vol.Schema({vol.Required(CONF_POLL_INTERVAL, default=current): POLL_SELECTOR})
         return self.async_show_form(step_id="init", data_schema=schema)

@@ -6,6 +6,11 @@ from typing import Final
 
 DOMAIN: Final = "cellar_brewpi"
 
+# What an entry is: a BrewPi controller or an Alpha glycol cellar panel.
+CONF_KIND: Final = "kind"
+KIND_BREWPI: Final = "brewpi"
+KIND_ALPHA_PANEL: Final = "alpha_panel"
+
 CONF_CONNECTION_TYPE: Final = "connection_type"
 CONNECTION_NETWORK: Final = "network"
 CONNECTION_SERIAL: Final = "serial"
@@ -24,3 +29,22 @@ REQUEST_TIMEOUT = 5.0
 PRESET_BEER_CONSTANT: Final = "beer_constant"
 PRESET_FRIDGE_CONSTANT: Final = "fridge_constant"
 PRESET_BEER_PROFILE: Final = "beer_profile"
+
+# Alpha panel
+DEFAULT_PANEL_PORT: Final = 80
+CONF_VESSELS: Final = "vessels"
+CONF_NUMBER: Final = "number"
+CONF_LABEL: Final = "label"
+CONF_ADDRESS: Final = "address"
+CONF_POSITION: Final = "position"
+CONF_MIN_SET_POINT: Final = "min_set_point"
+CONF_MAX_SET_POINT: Final = "max_set_point"
+CONF_SET_POINT_STEP: Final = "set_point_step"
+CONF_PAGES: Final = "pages"  # how many numbered pages (001.html, 002.html, ...) hold the values
+DEFAULT_PAGES: Final = 2
+DEFAULT_MIN_SET_POINT: Final = 34.0  # °F, as the old cellar web page allowed
+DEFAULT_MAX_SET_POINT: Final = 100.0
+DEFAULT_SET_POINT_STEP: Final = 1.0
+# The pause the panel needs between two page reads, and how long a write may take to show.
+PANEL_PAGE_PAUSE = 1.0
+PANEL_WRITE_VERIFY_TIMEOUT = 5.0

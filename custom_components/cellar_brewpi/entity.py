@@ -1,16 +1,20 @@
-"""Base entity of a BrewPi controller's entities."""
+"""Base entities: one for a BrewPi controller's entities, one for an Alpha panel's."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable
 
+from homeassistant.config_entries import ConfigEntry
 from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
+from .alpha_panel import Slot, SlotReading
 from .brewpi.client import BrewPiError
 from .const import DOMAIN
 from .coordinator import BrewPiCoordinator
+from .panel_coordinator import PanelCoordinator
 
 
 class BrewPiEntity(CoordinatorEntity[BrewPiCoordinator]):
@@ -22,12 +26,11 @@ class BrewPiEntity(CoordinatorEntity[BrewPiCoordinator]):
         """Name the entity by its translation key and tie it to the controller's device."""
         super().__init__(coordinator)
         entry = coordinator.config_entry
-        assert entry.unique_id is not None  # noqa: S101 - the config flow always sets one
         self._attr_translation_key = key
         self._attr_unique_id = f"{entry.unique_id}-{key}"
         version = coordinator.version
         self._attr_device_info = DeviceInfo(
-            identifiers={(DOMAIN, entry.unique_id)},
+            identifiers={(DOMAIN, str(entry.unique_id))},
             name=entry.title,
             manufacturer="BrewPi",
             model=f"BrewPi controller ({version.board_name})" if version else "BrewPi controller",
@@ -52,3 +55,60 @@ class BrewPiEntity(CoordinatorEntity[BrewPiCoordinator]):
                     "error": str(err) or type(err).__name__,
                 },
             ) from err
+
+
+def panel_device_info(entry: ConfigEntry) -> DeviceInfo:
+    """The panel's own device, the hub of its vessels."""
+    return DeviceInfo(
+        identifiers={(DOMAIN, str(entry.unique_id))},
+        name=entry.title,
+        manufacturer="Alpha",
+        model="Glycol cellar panel",
+    )
+
+
+def vessel_identifier(entry: ConfigEntry, number: int) -> tuple[str, str]:
+    """The device identifier of the vessel in slot `number`."""
+    return (DOMAIN, f"{entry.unique_id}-slot-{number}")
+
+
+class PanelEntity(CoordinatorEntity[PanelCoordinator]):
+    """An entity of the panel itself."""
+
+    _attr_has_entity_name = True
+
+    def __init__(self, coordinator: PanelCoordinator, key: str) -> None:
+        """Name the entity by its translation key, on the panel's device."""
+        super().__init__(coordinator)
+        entry = coordinator.config_entry
+        self._attr_translation_key = key
+        self._attr_unique_id = f"{entry.unique_id}-{key}"
+        self._attr_device_info = panel_device_info(entry)
+
+
+class VesselEntity(CoordinatorEntity[PanelCoordinator]):
+    """An entity of one vessel (a panel slot), on the vessel's own device under the panel."""
+
+    _attr_has_entity_name = True
+
+    def __init__(self, coordinator: PanelCoordinator, slot: Slot, key: str) -> None:
+        """Name the entity by its translation key, on the vessel's device."""
+        super().__init__(coordinator)
+        entry = coordinator.config_entry
+        self.slot = slot
+        self._attr_translation_key = key
+        self._attr_unique_id = f"{entry.unique_id}-slot-{slot.number}-{key}"
+        panel = dr.async_get(coordinator.hass).async_get_device({(DOMAIN, str(entry.unique_id))})
+        self._attr_device_info = DeviceInfo(
+            identifiers={vessel_identifier(entry, slot.number)},
+            name=slot.label,
+            manufacturer="Alpha",
+            model="Glycol-cooled vessel",
+        )
+        if panel is not None:
+            self._attr_device_info["via_device_id"] = panel.id
+
+    @property
+    def reading(self) -> SlotReading | None:
+        """The slot's last reading."""
+        return self.coordinator.data.slots.get(self.slot.number)

@@ -1,4 +1,4 @@
-"""Small helpers shared by setup and the config flow."""
+"""Small helpers shared by setup, the config flow and the options flows."""
 
 from __future__ import annotations
 
@@ -8,12 +8,29 @@ from pathlib import Path
 from typing import Any
 
 from homeassistant.const import CONF_HOST, CONF_PORT
+from homeassistant.helpers.selector import NumberSelector, NumberSelectorConfig, NumberSelectorMode
 
 from .brewpi.client import BrewPiClient
 from .brewpi.models import VersionInfo
 from .brewpi.transport import SerialTarget, TcpTarget
-from .const import CONF_CONNECTION_TYPE, CONF_SERIAL_PORT, CONNECTION_SERIAL, DEFAULT_PORT
+from .const import (
+    CONF_CONNECTION_TYPE,
+    CONF_SERIAL_PORT,
+    CONNECTION_SERIAL,
+    DEFAULT_PORT,
+    MAX_POLL_INTERVAL,
+    MIN_POLL_INTERVAL,
+)
 
+POLL_SELECTOR = NumberSelector(
+    NumberSelectorConfig(
+        min=MIN_POLL_INTERVAL,
+        max=MAX_POLL_INTERVAL,
+        step=1,
+        unit_of_measurement="s",
+        mode=NumberSelectorMode.BOX,
+    )
+)
 SERIAL_BY_ID = Path("/dev/serial/by-id")
 # How long the config flow waits for the version reply (brewpi-script waits 10 s).
 HANDSHAKE_TIMEOUT = 10.0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from homeassistant.components.sensor import (
     SensorDeviceClass,
@@ -15,9 +16,14 @@ from homeassistant.const import EntityCategory, UnitOfTemperature
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
+from .alpha_panel import Slot, SlotReading
 from .brewpi.models import ControlMode, ControlState
-from .coordinator import BrewPiConfigEntry, BrewPiCoordinator, BrewPiData
-from .entity import BrewPiEntity
+from .coordinator import BrewPiCoordinator, BrewPiData
+from .entity import BrewPiEntity, VesselEntity
+from .panel_coordinator import PanelCoordinator
+
+if TYPE_CHECKING:
+    from . import CellarConfigEntry
 
 PARALLEL_UPDATES = 0
 
@@ -99,11 +105,18 @@ SENSORS: tuple[BrewPiSensorDescription, ...] = (
 
 async def async_setup_entry(
     hass: HomeAssistant,  # noqa: ARG001
-    entry: BrewPiConfigEntry,
+    entry: CellarConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add the controller's sensors."""
+    """Add a controller's sensors, or each panel vessel's temperature and setpoint."""
     coordinator = entry.runtime_data
+    if isinstance(coordinator, PanelCoordinator):
+        async_add_entities(
+            VesselSensor(coordinator, slot, description)
+            for slot in coordinator.slots
+            for description in VESSEL_SENSORS
+        )
+        return
     entities: list[SensorEntity] = [BrewPiSensor(coordinator, d) for d in SENSORS]
     entities.append(FirmwareVersionSensor(coordinator))
     async_add_entities(entities)
@@ -155,3 +168,45 @@ class FirmwareVersionSensor(BrewPiEntity, SensorEntity):
             if version.firmware_revision
             else version.version
         )
+
+
+@dataclass(frozen=True, kw_only=True)
+class VesselSensorDescription(SensorEntityDescription):
+    """A vessel's sensor and how it reads the slot."""
+
+    value_fn: Callable[[SlotReading], float | None]
+
+
+VESSEL_SENSORS: tuple[VesselSensorDescription, ...] = tuple(
+    VesselSensorDescription(
+        key=key,
+        translation_key=key,
+        device_class=SensorDeviceClass.TEMPERATURE,
+        state_class=SensorStateClass.MEASUREMENT,
+        native_unit_of_measurement=UnitOfTemperature.FAHRENHEIT,
+        suggested_display_precision=1,
+        value_fn=value_fn,
+    )
+    for key, value_fn in (
+        ("vessel_temperature", lambda reading: reading.temperature),
+        ("vessel_set_point", lambda reading: reading.set_point),
+    )
+)
+
+
+class VesselSensor(VesselEntity, SensorEntity):
+    """A vessel's temperature or setpoint, in °F as the panel reports it."""
+
+    entity_description: VesselSensorDescription
+
+    def __init__(
+        self, coordinator: PanelCoordinator, slot: Slot, description: VesselSensorDescription
+    ) -> None:
+        """Create the sensor described for the vessel in `slot`."""
+        super().__init__(coordinator, slot, description.key)
+        self.entity_description = description
+
+    @property
+    def native_value(self) -> float | None:
+        """The value; unknown when the panel shows none for the slot."""
+        return self.entity_description.value_fn(self.reading) if self.reading else None

@@ -17,8 +17,10 @@ from syrupy.assertion import SnapshotAssertion
 
 from custom_components.cellar_brewpi.const import (
     CONF_CONNECTION_TYPE,
+    CONF_KIND,
     CONNECTION_NETWORK,
     DOMAIN,
+    KIND_BREWPI,
 )
 from scripts.emulators.brewpi import BrewPiEmulator
 
@@ -53,6 +55,7 @@ def config_entry(brewpi_emulator: BrewPiEmulator) -> MockConfigEntry:
         title="BrewPi fermenter1",
         unique_id="fermenter1",
         data={
+            CONF_KIND: KIND_BREWPI,
             CONF_CONNECTION_TYPE: CONNECTION_NETWORK,
             CONF_HOST: "127.0.0.1",
             CONF_PORT: brewpi_emulator.port,

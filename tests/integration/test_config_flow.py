@@ -19,11 +19,14 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from custom_components.cellar_brewpi.config_flow import mdns_name
 from custom_components.cellar_brewpi.const import (
     CONF_CONNECTION_TYPE,
+    CONF_KIND,
     CONF_POLL_INTERVAL,
     CONF_SERIAL_PORT,
     CONNECTION_NETWORK,
     CONNECTION_SERIAL,
     DOMAIN,
+    KIND_ALPHA_PANEL,
+    KIND_BREWPI,
 )
 from custom_components.cellar_brewpi.helpers import serial_by_id
 from scripts.emulators.brewpi import BrewPiEmulator
@@ -39,7 +42,7 @@ def fast_handshake() -> Iterator[None]:
 async def _start_network_flow(hass: HomeAssistant) -> str:
     result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
     assert result["type"] is FlowResultType.MENU
-    assert result["menu_options"] == [CONNECTION_NETWORK, CONNECTION_SERIAL]
+    assert result["menu_options"] == [CONNECTION_NETWORK, CONNECTION_SERIAL, KIND_ALPHA_PANEL]
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {"next_step_id": CONNECTION_NETWORK}
     )
@@ -81,6 +84,7 @@ async def test_network_flow_creates_entry(
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["title"] == "BrewPi 127.0.0.1"
     assert result["data"] == {
+        CONF_KIND: KIND_BREWPI,
         CONF_CONNECTION_TYPE: CONNECTION_NETWORK,
         CONF_HOST: "127.0.0.1",
         CONF_PORT: brewpi_emulator.port,
@@ -160,7 +164,11 @@ async def test_serial_flow_over_pty(hass: HomeAssistant) -> None:
             result["flow_id"], {CONF_SERIAL_PORT: path}
         )
         assert result["type"] is FlowResultType.CREATE_ENTRY
-        assert result["data"] == {CONF_CONNECTION_TYPE: CONNECTION_SERIAL, CONF_SERIAL_PORT: path}
+        assert result["data"] == {
+            CONF_KIND: KIND_BREWPI,
+            CONF_CONNECTION_TYPE: CONNECTION_SERIAL,
+            CONF_SERIAL_PORT: path,
+        }
         assert result["result"].unique_id == path
 
         # The same port again is refused before anything is opened.
