@@ -1,9 +1,10 @@
-"""End-to-end: a real `hass` process (HA 2026.11.0) loads the integration against the emulator.
+"""End-to-end: a real `hass` process (HA 2026.11.0) loads the integration against the emulators.
 
 Run by scripts/test in the develop toolchain. It writes a throw-away config folder with one entry
-for an emulated controller, starts Home Assistant, waits until the controller's entities exist and
-its data arrived, stops HA, and fails when the log holds any warning, error or deprecation notice
-from the integration (beyond HA's standard notice that a custom integration is loaded).
+for an emulated controller and one for an emulated Alpha panel, starts Home Assistant, waits
+until their entities exist and their data arrived, stops HA, and fails when the log holds any
+warning, error or deprecation notice from the integration (beyond HA's standard notice that a
+custom integration is loaded).
 """
 
 from __future__ import annotations
@@ -23,61 +24,84 @@ STARTUP_TIMEOUT = 90.0
 STANDARD_NOTICE = "We found a custom integration cellar_brewpi which has not been tested"
 
 
-def _start_emulator() -> tuple[subprocess.Popen[str], int]:
-    emulator = subprocess.Popen(
-        [sys.executable, "-m", "scripts.emulators.brewpi", "--port", "0", "--speedup", "1"],
+def _start_emulator(module: str) -> tuple[subprocess.Popen[str], int]:
+    emulator = subprocess.Popen(  # noqa: S603 - our own interpreter and module
+        [sys.executable, "-m", f"scripts.emulators.{module}", "--port", "0", "--speedup", "1"],
         stdout=subprocess.PIPE,
         text=True,
     )
     assert emulator.stdout is not None  # noqa: S101 - set by PIPE
     line = emulator.stdout.readline()
-    match = re.search(r"tcp 127\.0\.0\.1:(\d+)", line)
+    match = re.search(r"127\.0\.0\.1:(\d+)", line)
     if match is None:
         emulator.kill()
-        sys.exit(f"e2e: the emulator did not start: {line!r}")
+        sys.exit(f"e2e: the {module} emulator did not start: {line!r}")
     return emulator, int(match.group(1))
 
 
-def _write_config(config: Path, port: int) -> None:
-    (config / ".storage").mkdir(parents=True)
-    (config / "configuration.yaml").write_text(
-        "homeassistant:\n  name: e2e\nlogger:\n  default: warning\n  logs:\n"
-        "    custom_components.cellar_brewpi: debug\n"
-        "    homeassistant.helpers.entity_registry: info\n"
-    )
-    entry = {
-        "entry_id": "01E2ECELLARBREWPI000000000",
+def _entry(entry_id: str, title: str, unique_id: str, data: dict[str, object]) -> dict[str, object]:
+    return {
+        "entry_id": entry_id,
         "version": 1,
         "minor_version": 1,
         "domain": "cellar_brewpi",
-        "title": "BrewPi e2e",
-        "data": {"connection_type": "network", "host": "127.0.0.1", "port": port},
+        "title": title,
+        "data": data,
         "options": {},
         "pref_disable_new_entities": False,
         "pref_disable_polling": False,
         "source": "user",
-        "unique_id": "e2e",
+        "unique_id": unique_id,
         "disabled_by": None,
         "discovery_keys": {},
         "subentries": [],
         "created_at": "2026-11-21T00:00:00+00:00",
         "modified_at": "2026-11-21T00:00:00+00:00",
     }
+
+
+def _write_config(config: Path, brewpi_port: int, panel_port: int) -> None:
+    (config / ".storage").mkdir(parents=True)
+    (config / "configuration.yaml").write_text(
+        "homeassistant:\n  name: e2e\nlogger:\n  default: warning\n  logs:\n"
+        "    custom_components.cellar_brewpi: debug\n"
+        "    homeassistant.helpers.entity_registry: info\n"
+    )
+    entries = [
+        _entry(
+            "01E2ECELLARBREWPI000000000",
+            "BrewPi e2e",
+            "e2e",
+            {
+                "kind": "brewpi",
+                "connection_type": "network",
+                "host": "127.0.0.1",
+                "port": brewpi_port,
+            },
+        ),
+        _entry(
+            "01E2ECELLARALPHAPANEL0000",
+            "Alpha panel e2e",
+            "alpha_panel-e2e",
+            {"kind": "alpha_panel", "host": "127.0.0.1", "port": panel_port},
+        ),
+    ]
     storage = {
         "version": 1,
         "minor_version": 5,
         "key": "core.config_entries",
-        "data": {"entries": [entry]},
+        "data": {"entries": entries},
     }
     (config / ".storage" / "core.config_entries").write_text(json.dumps(storage))
 
 
 def main() -> int:
     """Run the check; 0 when HA 2026.11 loads the integration cleanly."""
-    emulator, port = _start_emulator()
+    brewpi, brewpi_port = _start_emulator("brewpi")
+    panel, panel_port = _start_emulator("alpha_panel")
     with tempfile.TemporaryDirectory() as tmp:
         config = Path(tmp)
-        _write_config(config, port)
+        _write_config(config, brewpi_port, panel_port)
         log_path = config / "hass.log"
         with log_path.open("w") as log:
             hass = subprocess.Popen(  # noqa: S603
@@ -89,7 +113,8 @@ def main() -> int:
         wanted = (
             "Registered new climate.cellar_brewpi entity",
             "Finished fetching BrewPi e2e data in",
-            "success: True",
+            "Finished fetching Alpha panel e2e data in",
+            "Registered new binary_sensor.cellar_brewpi entity: binary_sensor.fv_10_1_glycol_valve",
         )
         try:
             while time.monotonic() - started < STARTUP_TIMEOUT:
@@ -101,8 +126,9 @@ def main() -> int:
         finally:
             hass.send_signal(signal.SIGTERM)
             hass.wait(timeout=60)
-            emulator.terminate()
-            emulator.wait(timeout=10)
+            for emulator in (brewpi, panel):
+                emulator.terminate()
+                emulator.wait(timeout=10)
         text = log_path.read_text()
     ours = [
         line
@@ -111,7 +137,7 @@ def main() -> int:
         and "cellar_brewpi" in line
         and STANDARD_NOTICE not in line
     ]
-    loaded = all(w in text for w in wanted)
+    loaded = all(w in text for w in wanted) and "(success: False)" not in text
     print(f"e2e: Home Assistant {ha_version}; integration loaded: {loaded} ({elapsed:.1f} s)")
     for line in ours:
         print(f"e2e: {line}")

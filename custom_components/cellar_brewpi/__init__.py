@@ -60,7 +60,8 @@ async def _async_setup_panel(hass: HomeAssistant, entry: PanelConfigEntry) -> No
     await coordinator.async_config_entry_first_refresh()
     entry.runtime_data = coordinator
     registry = dr.async_get(hass)
-    registry.async_get_or_create(config_entry_id=entry.entry_id, **panel_device_info(entry))
+    panel = registry.async_get_or_create(config_entry_id=entry.entry_id, **panel_device_info(entry))
+    coordinator.panel_device_id = panel.id
     wanted = {vessel_identifier(entry, slot.number) for slot in coordinator.slots}
     for device in dr.async_entries_for_config_entry(registry, entry.entry_id):
         if any(i[1].startswith(f"{entry.unique_id}-slot-") for i in device.identifiers) and not (

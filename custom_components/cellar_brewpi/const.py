@@ -47,4 +47,5 @@ DEFAULT_MAX_SET_POINT: Final = 100.0
 DEFAULT_SET_POINT_STEP: Final = 1.0
 # The pause the panel needs between two page reads, and how long a write may take to show.
 PANEL_PAGE_PAUSE = 1.0
+PANEL_REQUEST_TIMEOUT = 10.0
 PANEL_WRITE_VERIFY_TIMEOUT = 5.0

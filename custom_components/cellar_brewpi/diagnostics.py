@@ -1,5 +1,4 @@
-"""Diagnostics (addresses redacted): a controller's version, replies and link counters, or a
-panel's vessel table and last reading."""
+"""Diagnostics, addresses redacted: a controller's replies and link counters, or a panel's reading."""
 
 from __future__ import annotations
 

@@ -6,7 +6,6 @@ from collections.abc import Awaitable
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.exceptions import HomeAssistantError
-from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
@@ -98,15 +97,14 @@ class VesselEntity(CoordinatorEntity[PanelCoordinator]):
         self.slot = slot
         self._attr_translation_key = key
         self._attr_unique_id = f"{entry.unique_id}-slot-{slot.number}-{key}"
-        panel = dr.async_get(coordinator.hass).async_get_device({(DOMAIN, str(entry.unique_id))})
         self._attr_device_info = DeviceInfo(
             identifiers={vessel_identifier(entry, slot.number)},
             name=slot.label,
             manufacturer="Alpha",
             model="Glycol-cooled vessel",
         )
-        if panel is not None:
-            self._attr_device_info["via_device_id"] = panel.id
+        if coordinator.panel_device_id is not None:
+            self._attr_device_info["via_device_id"] = coordinator.panel_device_id
 
     @property
     def reading(self) -> SlotReading | None:

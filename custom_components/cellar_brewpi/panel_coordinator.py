@@ -70,6 +70,7 @@ def make_panel(hass: HomeAssistant, data: Mapping[str, Any], pages: int) -> Alph
         port=data.get(CONF_PORT, DEFAULT_PANEL_PORT),
         pages=range(1, pages + 1),
         page_pause=const.PANEL_PAGE_PAUSE,
+        timeout=const.PANEL_REQUEST_TIMEOUT,
         write_verify_timeout=const.PANEL_WRITE_VERIFY_TIMEOUT,
     )
 
@@ -100,6 +101,7 @@ class PanelCoordinator(DataUpdateCoordinator[PanelReading]):
             ),
         )
         self.slots = slots_from_options(entry.options)
+        self.panel_device_id: str | None = None  # the hub device of the vessels, set at setup
         self.panel = make_panel(hass, entry.data, entry.options.get(CONF_PAGES, DEFAULT_PAGES))
 
     async def _async_update_data(self) -> PanelReading:
