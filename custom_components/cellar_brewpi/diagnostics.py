@@ -1,4 +1,4 @@
-"""Diagnostics, addresses redacted: a controller's replies and link counters, or a panel's reading."""
+"""Diagnostics, addresses redacted: a controller's replies and link state, or a panel's reading."""
 
 from __future__ import annotations
 
