@@ -56,12 +56,11 @@ async def _async_setup_brewpi(hass: HomeAssistant, entry: BrewPiConfigEntry) -> 
 
 async def _async_setup_panel(hass: HomeAssistant, entry: PanelConfigEntry) -> None:
     """Read the panel once; register it as the hub of its vessels; drop vessels no longer set."""
-    coordinator = PanelCoordinator(hass, entry)
-    await coordinator.async_config_entry_first_refresh()
-    entry.runtime_data = coordinator
     registry = dr.async_get(hass)
     panel = registry.async_get_or_create(config_entry_id=entry.entry_id, **panel_device_info(entry))
-    coordinator.panel_device_id = panel.id
+    coordinator = PanelCoordinator(hass, entry, panel.id)
+    await coordinator.async_config_entry_first_refresh()
+    entry.runtime_data = coordinator
     wanted = {vessel_identifier(entry, slot.number) for slot in coordinator.slots}
     for device in dr.async_entries_for_config_entry(registry, entry.entry_id):
         if any(i[1].startswith(f"{entry.unique_id}-slot-") for i in device.identifiers) and not (

@@ -17,6 +17,8 @@ if TYPE_CHECKING:
     from . import CellarConfigEntry
 
 TO_REDACT = {CONF_HOST, CONF_SERIAL_PORT, "address", "ssid"}
+# A vessel's `address` is its write register on the panel, not a network address: keep it.
+PANEL_TO_REDACT = {CONF_HOST}
 
 
 async def async_get_config_entry_diagnostics(
@@ -29,8 +31,10 @@ async def async_get_config_entry_diagnostics(
         "entry": {"data": dict(entry.data), "options": dict(entry.options)},
         "last_update_success": coordinator.last_update_success,
     }
+    redact = TO_REDACT
     if isinstance(coordinator, PanelCoordinator):
         data["reading"] = asdict(coordinator.data) if coordinator.data else None
+        redact = PANEL_TO_REDACT
     elif isinstance(coordinator, BrewPiCoordinator):
         client = coordinator.client
         data |= {
@@ -41,4 +45,4 @@ async def async_get_config_entry_diagnostics(
             "devices": [asdict(d) for d in client.devices.devices] if client.devices else None,
             "link": asdict(client.stats),
         }
-    return async_redact_data(data, TO_REDACT)
+    return async_redact_data(data, redact)

@@ -102,9 +102,8 @@ class VesselEntity(CoordinatorEntity[PanelCoordinator]):
             name=slot.label,
             manufacturer="Alpha",
             model="Glycol-cooled vessel",
+            via_device_id=coordinator.panel_device_id,
         )
-        if coordinator.panel_device_id is not None:
-            self._attr_device_info["via_device_id"] = coordinator.panel_device_id
 
     @property
     def reading(self) -> SlotReading | None:

@@ -89,8 +89,8 @@ class PanelCoordinator(DataUpdateCoordinator[PanelReading]):
 
     config_entry: PanelConfigEntry
 
-    def __init__(self, hass: HomeAssistant, entry: PanelConfigEntry) -> None:
-        """Create the coordinator from the entry's data and options."""
+    def __init__(self, hass: HomeAssistant, entry: PanelConfigEntry, panel_device_id: str) -> None:
+        """Create the coordinator from the entry's data and options, under the panel's device."""
         super().__init__(
             hass,
             _LOGGER,
@@ -101,7 +101,7 @@ class PanelCoordinator(DataUpdateCoordinator[PanelReading]):
             ),
         )
         self.slots = slots_from_options(entry.options)
-        self.panel_device_id: str | None = None  # the hub device of the vessels, set at setup
+        self.panel_device_id = panel_device_id  # the hub device of the vessels
         self.panel = make_panel(hass, entry.data, entry.options.get(CONF_PAGES, DEFAULT_PAGES))
 
     async def _async_update_data(self) -> PanelReading:

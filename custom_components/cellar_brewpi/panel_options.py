@@ -56,7 +56,8 @@ def _box(low: float, high: float, step: float, unit: str | None = None) -> Numbe
     return NumberSelector(config)
 
 
-TEMPERATURE_SELECTOR = _box(-20, 212, 0.1, "°F")
+# The panel library refuses setpoints below 0 °F: a lower limit would let a write fail unhandled.
+TEMPERATURE_SELECTOR = _box(0, 212, 0.1, "°F")
 STEP_SELECTOR = SelectSelector(
     SelectSelectorConfig(options=["0.1", "0.5", "1"], mode=SelectSelectorMode.DROPDOWN)
 )
