@@ -127,6 +127,28 @@ ensure_venv() {
   echo "$want" >"$dir/.requirements.sha256"
 }
 
+# ensure_debian_packages PKG...: install Debian packages the tests need (test servers), once.
+# Inside the root they come from sid; on a machine with a local python, from the host's apt.
+ensure_debian_packages() {
+  local stamp want
+  want="$*"
+  if use_chroot; then stamp="$ROOT/.debian-packages"; else stamp="$TOOLCHAIN_DIR/.debian-packages"; fi
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
+    return 0
+  fi
+  log "Installing Debian packages: $want"
+  # Machines here may run with a clock behind the archive's Release dates.
+  local apt=(apt-get -qq -o Acquire::Check-Valid-Until=false)
+  if use_chroot; then
+    chroot "$ROOT" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin DEBIAN_FRONTEND=noninteractive \
+      sh -c "${apt[*]} update >/dev/null && ${apt[*]} install -y --no-install-recommends $want >/dev/null"
+  else
+    DEBIAN_FRONTEND=noninteractive "${apt[@]}" update >/dev/null
+    DEBIAN_FRONTEND=noninteractive "${apt[@]}" install -y --no-install-recommends "$@" >/dev/null
+  fi
+  echo "$want" >"$stamp"
+}
+
 prepare() {
   if [ -z "${CELLAR_LOCAL_PYTHON:-}" ] && local_python >/dev/null; then
     export CELLAR_LOCAL_PYTHON=1
