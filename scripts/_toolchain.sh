@@ -132,8 +132,9 @@ ensure_venv() {
 ensure_debian_packages() {
   local stamp want
   want="$*"
-  if use_chroot; then stamp="$ROOT/.debian-packages"; else stamp="$TOOLCHAIN_DIR/.debian-packages"; fi
-  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
+  stamp="$(printf '%s' "$want" | sha256sum | cut -c1-12)"
+  if use_chroot; then stamp="$ROOT/.debian-$stamp"; else stamp="$TOOLCHAIN_DIR/.debian-$stamp"; fi
+  if [ -f "$stamp" ]; then
     return 0
   fi
   log "Installing Debian packages: $want"

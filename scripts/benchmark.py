@@ -1,13 +1,14 @@
 """
-Benchmarks of the BrewPi integration against emulated controllers; prints a Markdown table.
+Benchmarks against emulated BrewPi controllers and an Alpha panel; prints a Markdown table.
 
     scripts/benchmark [--controllers 10] [--cycles 100] [--setpoints 50] [--memory-controllers 10]
+                      [--panel-slots 32] [--panel-cycles 50] [--panel-setpoints 20]
 
 Home Assistant runs in-process on its own event loop (`homeassistant.runner.create_event_loop`),
 built by the test plugin's `async_test_home_assistant` with a temporary config directory. The
-emulated controllers run in a child process (this module with `--serve-emulators N`), so the CPU
-time and the memory measured here belong to Home Assistant and the integration alone; the child
-ends when its stdin closes.
+emulated controllers and the emulated Alpha panel run in a child process (this module with
+`--serve-emulators N --panel-slots S`), so the CPU time and the memory measured here belong to Home
+Assistant and the integration alone; the child ends when its stdin closes.
 
 Measured:
 
@@ -19,7 +20,16 @@ Measured:
 * parser throughput: a generated stream of modern and legacy BrewPi lines through `LineFramer`,
   `parse_line` and `TemperatureTracker` in `READ_CHUNK` pieces, as the client's reader does;
 * memory per controller: `tracemalloc` around setting up more entries once the first ones (and so
-  the integration's modules and caches) are loaded.
+  the integration's modules and caches) are loaded;
+* event-loop CPU per panel poll: as for the controllers, for one Alpha panel entry with a vessel
+  per slot, read over HTTP from the panel emulator's pages; `PANEL_PAGE_PAUSE` is patched to 0 for
+  this, as the pause between pages is a sleep and costs no CPU;
+* panel setpoint round trip: `climate.set_temperature` (blocking) on a vessel until its state
+  shows the setpoint the panel confirmed by being read back, once with `PANEL_PAGE_PAUSE` at 0 and
+  once at its real value; the panel client's sleeps (the pause between pages, the interval before
+  each verification read) are logged by wrapping its `asyncio.sleep`, so the time they took can
+  be told apart from the rest. Home Assistant uses US customary units from here on, as the panel
+  works in °F.
 
 These are figures, not tests: nothing here checks them against the targets.
 """
@@ -29,18 +39,22 @@ from __future__ import annotations
 import argparse
 import asyncio
 import gc
+import inspect
 import json
 import logging
+import math
 import platform
 import statistics
 import sys
 import tempfile
 import time
 import tracemalloc
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Callable, Coroutine, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any, override
+from unittest import mock
 
+from aiohttp.resolver import AsyncResolver
 from homeassistant import const as ha_const
 from homeassistant.components.climate import DOMAIN as CLIMATE_DOMAIN
 from homeassistant.components.climate import SERVICE_SET_TEMPERATURE
@@ -48,16 +62,21 @@ from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import ATTR_ENTITY_ID, ATTR_TEMPERATURE, CONF_HOST, CONF_PORT
 from homeassistant.core import DOMAIN as HA_DOMAIN
 from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers import frame
 from homeassistant.helpers import translation as translation_helper
 from homeassistant.loader import DATA_CUSTOM_COMPONENTS
 from homeassistant.runner import create_event_loop
+from homeassistant.util.unit_system import US_CUSTOMARY_SYSTEM
 from pytest_homeassistant_custom_component.common import (  # type: ignore[import-untyped]
     MockConfigEntry,
     async_test_home_assistant,
 )
 
+from custom_components.cellar_brewpi import const
+from custom_components.cellar_brewpi.alpha_panel import client as panel_client
+from custom_components.cellar_brewpi.alpha_panel import make_slot
 from custom_components.cellar_brewpi.brewpi import (
     ControlSettings,
     DeviceList,
@@ -67,11 +86,30 @@ from custom_components.cellar_brewpi.brewpi import (
     parse_line,
 )
 from custom_components.cellar_brewpi.brewpi.client import READ_CHUNK
-from custom_components.cellar_brewpi.const import CONF_CONNECTION_TYPE, CONNECTION_NETWORK, DOMAIN
+from custom_components.cellar_brewpi.const import (
+    CONF_CONNECTION_TYPE,
+    CONF_KIND,
+    CONF_PAGES,
+    CONF_POLL_INTERVAL,
+    CONF_VESSELS,
+    CONNECTION_NETWORK,
+    DOMAIN,
+    KIND_ALPHA_PANEL,
+    MAX_POLL_INTERVAL,
+)
 from custom_components.cellar_brewpi.coordinator import BrewPiCoordinator
+from custom_components.cellar_brewpi.panel_coordinator import PanelCoordinator, slot_to_option
+from custom_components.cellar_brewpi.panel_options import DEFAULT_PANEL_OPTIONS
+from scripts.emulators.alpha_panel import AlphaPanelEmulator
 from scripts.emulators.brewpi import BrewPiEmulator
 
 PORTS_PREFIX = "EMULATOR PORTS"
+PANEL_PREFIX = "PANEL PORT"
+PANEL_PAGES = 2
+"""Pages the panel emulator splits its slots over, as the integration's "pages" option default."""
+PANEL_SETPOINTS = (40.0, 41.0)
+PANEL_VESSEL = 1
+"""The slot whose vessel thermostat takes the setpoint writes."""
 SETPOINTS = (18.5, 19.5)
 PARSER_BLOCKS = 8000
 PARSER_RUNS = 3
@@ -99,6 +137,9 @@ class Config:
     cycles: int
     setpoints: int
     memory_controllers: int
+    panel_slots: int
+    panel_cycles: int
+    panel_setpoints: int
 
 
 # --- statistics ------------------------------------------------------------------------------
@@ -119,45 +160,65 @@ def median_p95(values: Sequence[float], unit: str, digits: int) -> str:
 # --- the emulators, in a child process --------------------------------------------------------
 
 
-async def serve_emulators(count: int) -> None:
-    """Run `count` emulators on loopback, print their ports, stop when stdin closes."""
+def panel_pages(slots: int) -> int:
+    """How many pages the panel emulator serves `slots` slots on (as its own even split)."""
+    return math.ceil(slots / math.ceil(slots / PANEL_PAGES))
+
+
+async def serve_emulators(count: int, panel_slots: int) -> None:
+    """Run `count` controllers and a panel on loopback, print their ports, stop at stdin's end."""
     emulators = [BrewPiEmulator(speedup=0.0, seed=1 + index) for index in range(count)]
     ports = [await emulator.start_tcp() for emulator in emulators]
+    # Every slot a live vessel (no unused sentinel slot), the model standing still as above.
+    panel = AlphaPanelEmulator(
+        panel_slots, speedup=0.0, seed=1, pages=PANEL_PAGES, sentinel_slots=frozenset()
+    )
+    panel_port = await panel.start()
     print(PORTS_PREFIX, *ports, flush=True)
+    print(PANEL_PREFIX, panel_port, flush=True)
     await asyncio.get_running_loop().run_in_executor(None, sys.stdin.buffer.read)
     for emulator in emulators:
         await emulator.stop()
+    await panel.stop()
 
 
 class EmulatorProcess:
-    """The child process that serves the emulated controllers."""
+    """The child process that serves the emulated controllers and the emulated panel."""
 
-    def __init__(self, process: asyncio.subprocess.Process, ports: list[int]) -> None:
-        """Wrap a started child and the ports it listens on."""
+    def __init__(
+        self, process: asyncio.subprocess.Process, ports: list[int], panel_port: int
+    ) -> None:
+        """Wrap a started child, the controller ports and the panel port it listens on."""
         self.process = process
         self.ports = ports
+        self.panel_port = panel_port
 
     @classmethod
-    async def start(cls, count: int) -> EmulatorProcess:
-        """Start the child and wait for its port line."""
+    async def start(cls, count: int, panel_slots: int) -> EmulatorProcess:
+        """Start the child and wait for its port lines."""
         process = await asyncio.create_subprocess_exec(
             sys.executable,
             "-m",
             "scripts.benchmark",
             "--serve-emulators",
             str(count),
+            "--panel-slots",
+            str(panel_slots),
             stdin=asyncio.subprocess.PIPE,
             stdout=asyncio.subprocess.PIPE,
         )
         if process.stdout is None:
             raise RuntimeError("no stdout pipe")
-        line = await asyncio.wait_for(process.stdout.readline(), timeout=30)
-        text = line.decode().strip()
-        if not text.startswith(PORTS_PREFIX):
-            process.kill()
-            await process.wait()
-            raise RuntimeError(f"emulator process did not start: {text!r}")
-        return cls(process, [int(port) for port in text.removeprefix(PORTS_PREFIX).split()])
+        lines: list[str] = []
+        for prefix in (PORTS_PREFIX, PANEL_PREFIX):
+            line = await asyncio.wait_for(process.stdout.readline(), timeout=30)
+            lines.append(line.decode().strip())
+            if not lines[-1].startswith(prefix):
+                process.kill()
+                await process.wait()
+                raise RuntimeError(f"emulator process did not start: {lines!r}")
+        ports = [int(port) for port in lines[0].removeprefix(PORTS_PREFIX).split()]
+        return cls(process, ports, int(lines[1].removeprefix(PANEL_PREFIX)))
 
     async def stop(self) -> None:
         """Close the child's stdin and wait for it to end."""
@@ -338,9 +399,40 @@ class Bench:
             coordinators.append(entry.runtime_data)
         return coordinators
 
+    async def add_panel(self, port: int, slots: int) -> Any:
+        """Set up an Alpha panel entry with a vessel on each of `slots` slots; return the entry."""
+        vessels = [
+            slot_to_option(make_slot(number, f"FV {number}")) for number in range(1, slots + 1)
+        ]
+        entry = MockConfigEntry(
+            domain=DOMAIN,
+            title="Alpha panel bench",
+            unique_id=f"alpha_panel-127.0.0.1:{port}",
+            data={CONF_KIND: KIND_ALPHA_PANEL, CONF_HOST: "127.0.0.1", CONF_PORT: port},
+            options={
+                **DEFAULT_PANEL_OPTIONS,
+                CONF_VESSELS: vessels,
+                CONF_PAGES: panel_pages(slots),
+                # Only the benchmark polls: no timed refresh may land in the middle of a sample.
+                CONF_POLL_INTERVAL: MAX_POLL_INTERVAL,
+            },
+        )
+        entry.add_to_hass(self.hass)
+        self.entries.append(entry)
+        if not await self.hass.config_entries.async_setup(entry.entry_id):
+            raise RuntimeError("the panel entry did not set up")
+        await self.hass.async_block_till_done()
+        return entry
+
     def climate_entity(self, index: int) -> str:
         """The thermostat's entity id of the `index`th entry."""
-        unique_id = f"{self.entries[index].unique_id}-chamber"
+        return self._entity_id(f"{self.entries[index].unique_id}-chamber")
+
+    def vessel_climate_entity(self, entry: Any, number: int) -> str:
+        """The thermostat's entity id of the vessel in slot `number` of a panel entry."""
+        return self._entity_id(f"{entry.unique_id}-slot-{number}-vessel")
+
+    def _entity_id(self, unique_id: str) -> str:
         entity_id = er.async_get(self.hass).async_get_entity_id(CLIMATE_DOMAIN, DOMAIN, unique_id)
         if entity_id is None:
             raise RuntimeError(f"no thermostat for {unique_id}")
@@ -469,11 +561,247 @@ async def bench_memory(bench: Bench, count: int) -> list[Row]:
     ]
 
 
+# --- the Alpha panel --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Sleep:
+    """One sleep of the panel client."""
+
+    caller: str
+    requested: float
+    slept: float
+
+
+class SleepLog:
+    """
+    Stands in for the panel client module's `asyncio`: logs each `sleep`, passes all else on.
+
+    The client sleeps in two places: `_read_values` between two pages (the page pause) and
+    `_verify` before each read back of a write (its write verify interval).
+    """
+
+    def __init__(self) -> None:
+        """Nothing logged yet."""
+        self.sleeps: list[Sleep] = []
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(asyncio, name)
+
+    def sleep(self, delay: float) -> Coroutine[Any, Any, None]:
+        """`asyncio.sleep(delay)`, logged with the name of the function that called it."""
+        frame = inspect.currentframe()
+        caller = frame.f_back.f_code.co_name if frame and frame.f_back else "?"
+        return self._sleep(caller, delay)
+
+    async def _sleep(self, caller: str, delay: float) -> None:
+        start = time.perf_counter()
+        await asyncio.sleep(delay)
+        self.sleeps.append(Sleep(caller, delay, time.perf_counter() - start))
+
+
+PAGE_PAUSE_CALLER = "_read_values"
+VERIFY_CALLER = "_verify"
+
+
+def _panel_entities(hass: HomeAssistant, entry: Any) -> int:
+    return len(er.async_entries_for_config_entry(er.async_get(hass), entry.entry_id))
+
+
+async def bench_panel_polls(hass: HomeAssistant, entry: Any, slots: int, cycles: int) -> list[Row]:
+    """Event-loop CPU per poll of the panel (set up with the page pause patched to 0)."""
+    coordinator: PanelCoordinator = entry.runtime_data
+    failures = 0
+    for _ in range(POLL_WARMUP):
+        await coordinator.async_refresh()
+        await hass.async_block_till_done()
+        failures += not coordinator.last_update_success
+    gc.collect()
+    cpu_times: list[float] = []
+    wall_times: list[float] = []
+    for _ in range(cycles):
+        cpu, wall = time.thread_time_ns(), time.perf_counter_ns()
+        await coordinator.async_refresh()
+        await hass.async_block_till_done()
+        cpu_times.append((time.thread_time_ns() - cpu) / 1e6)
+        wall_times.append((time.perf_counter_ns() - wall) / 1e6)
+        failures += not coordinator.last_update_success
+    pages = panel_pages(slots)
+    return [
+        Row(
+            f"Event-loop CPU per panel poll cycle, {slots} slots",
+            "<= 2 ms",
+            median_p95(cpu_times, "ms", 3),
+            f"median / p95 of thread_time around async_refresh ({pages} pages over HTTP, "
+            f"{slots} vessels parsed) + block_till_done, {_panel_entities(hass, entry)} entities; "
+            f"{cycles} cycles after {POLL_WARMUP} warm-up, {failures} failed polls; "
+            f"PANEL_PAGE_PAUSE patched to 0 (a sleep, no CPU); emulator ({slots} slots, "
+            f"{math.ceil(slots / pages)} a page, model standing still) in the child process; "
+            f"wall {median_p95(wall_times, 'ms', 2)}",
+        )
+    ]
+
+
+@dataclass(slots=True)
+class RoundTrips:
+    """Samples of the panel setpoint round trip, in ms."""
+
+    wall: list[float] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)
+    page_pauses: list[float] = field(default_factory=list)
+    """Time slept in page pauses during each call."""
+    verify_sleeps: list[float] = field(default_factory=list)
+    """Time slept before verification reads during each call."""
+    pause_counts: list[int] = field(default_factory=list)
+    verify_counts: list[int] = field(default_factory=list)
+    failed: int = 0
+
+    def minus(self, *parts: list[float]) -> list[float]:
+        """The wall times less the given per-call parts."""
+        return [w - sum(p[i] for p in parts) for i, w in enumerate(self.wall)]
+
+
+async def _panel_round_trips(
+    hass: HomeAssistant, entity_id: str, count: int, log: SleepLog
+) -> RoundTrips:
+    """`count` setpoint writes to a vessel, alternating PANEL_SETPOINTS."""
+    samples = RoundTrips()
+    for index in range(count):
+        value = PANEL_SETPOINTS[index % len(PANEL_SETPOINTS)]
+        logged = len(log.sleeps)
+        cpu, start = time.thread_time_ns(), time.perf_counter_ns()
+        try:
+            await hass.services.async_call(
+                CLIMATE_DOMAIN,
+                SERVICE_SET_TEMPERATURE,
+                {ATTR_ENTITY_ID: entity_id, ATTR_TEMPERATURE: value},
+                blocking=True,
+            )
+            shown = await _wait_for_target(hass, entity_id, value)
+        except HomeAssistantError:
+            _LOGGER.exception("Panel setpoint %s failed", value)
+            shown = False
+        samples.wall.append((time.perf_counter_ns() - start) / 1e6)
+        samples.cpu.append((time.thread_time_ns() - cpu) / 1e6)
+        samples.failed += not shown
+        sleeps = log.sleeps[logged:]
+        pauses = [s.slept * 1e3 for s in sleeps if s.caller == PAGE_PAUSE_CALLER]
+        verifies = [s.slept * 1e3 for s in sleeps if s.caller == VERIFY_CALLER]
+        samples.page_pauses.append(sum(pauses))
+        samples.verify_sleeps.append(sum(verifies))
+        samples.pause_counts.append(len(pauses))
+        samples.verify_counts.append(len(verifies))
+    return samples
+
+
+def _counts(values: list[int]) -> str:
+    """`1` when every call had the same count, else `min-max (total)`."""
+    if min(values) == max(values):
+        return f"{values[0]}"
+    return f"{min(values)}-{max(values)} ({sum(values)} in all)"
+
+
+def _requested(log: SleepLog, caller: str) -> str:
+    delays = sorted({s.requested for s in log.sleeps if s.caller == caller})
+    return "/".join(f"{d:g}" for d in delays) or "-"
+
+
+def _round_trip_row(
+    metric: str, target: str, samples: RoundTrips, log: SleepLog, *, pause: float
+) -> Row:
+    minus_pauses = samples.minus(samples.page_pauses)
+    minus_sleeps = samples.minus(samples.page_pauses, samples.verify_sleeps)
+    if pause:
+        measured = (
+            f"{median_p95(samples.wall, 'ms', 0)} wall; "
+            f"{median_p95(minus_pauses, 'ms', 1)} minus the page pauses"
+        )
+    else:
+        measured = f"{median_p95(samples.wall, 'ms', 1)} wall"
+    return Row(
+        metric,
+        target,
+        measured,
+        f"median / p95 of {len(samples.wall)} climate.set_temperature calls on vessel "
+        f"{PANEL_VESSEL} ({PANEL_SETPOINTS[0]:g} / {PANEL_SETPOINTS[1]:g} °F alternating, "
+        f"blocking) until its state shows the setpoint the panel confirmed (submit, then both "
+        f"pages read back until they show it), PANEL_PAGE_PAUSE {pause:g} s. Sleeps per call, "
+        f"logged by wrapping the client's asyncio.sleep: {_counts(samples.pause_counts)} page "
+        f"pause(s), {median_p95(samples.page_pauses, 'ms', 1)} slept; "
+        f"{_counts(samples.verify_counts)} write verify interval(s) of "
+        f"{_requested(log, VERIFY_CALLER)} s before the read back, "
+        f"{median_p95(samples.verify_sleeps, 'ms', 1)} slept. Wall minus all sleeps "
+        f"{median_p95(minus_sleeps, 'ms', 2)}; loop CPU {median_p95(samples.cpu, 'ms', 2)}; "
+        f"{samples.failed} not shown",
+    )
+
+
+async def bench_panel(bench: Bench, port: int, config: Config) -> list[Row]:
+    """The panel's poll CPU and setpoint round trips; leaves Home Assistant in US units."""
+    hass = bench.hass
+    hass.config.units = US_CUSTOMARY_SYSTEM
+    fast_log, real_log = SleepLog(), SleepLog()
+    with (
+        mock.patch.object(panel_client, "asyncio", fast_log),
+        mock.patch.object(const, "PANEL_PAGE_PAUSE", 0.0),
+    ):
+        entry = await bench.add_panel(port, config.panel_slots)
+        rows = await bench_panel_polls(hass, entry, config.panel_slots, config.panel_cycles)
+        entity_id = bench.vessel_climate_entity(entry, PANEL_VESSEL)
+        fast = await _panel_round_trips(hass, entity_id, config.panel_setpoints, fast_log)
+    with mock.patch.object(panel_client, "asyncio", real_log):
+        # The panel client takes its pause when it is made: a reload makes one with the real one.
+        if not await hass.config_entries.async_reload(entry.entry_id):
+            raise RuntimeError("the panel entry did not reload")
+        await hass.async_block_till_done()
+        real_log.sleeps.clear()
+        real = await _panel_round_trips(hass, entity_id, config.panel_setpoints, real_log)
+    return [
+        *rows,
+        _round_trip_row(
+            "Panel setpoint round trip",
+            "panel pause + <= 100 ms",
+            real,
+            real_log,
+            pause=const.PANEL_PAGE_PAUSE,
+        ),
+        _round_trip_row(
+            "Panel setpoint round trip, PANEL_PAGE_PAUSE patched to 0",
+            "panel pause (0) + <= 100 ms",
+            fast,
+            fast_log,
+            pause=0.0,
+        ),
+    ]
+
+
+class _Resolver(AsyncResolver):
+    """aiohttp's resolver, closed as HA's own: not by the sessions, by `real_close` at the stop."""
+
+    async def real_close(self) -> None:
+        """Close the resolver."""
+        await super().close()
+
+    @override
+    async def close(self) -> None:
+        """Left open for `real_close`."""
+
+
 async def bench_home_assistant(config: Config) -> tuple[list[Row], int]:
     """Every Home Assistant benchmark; returns the rows and the number of failed setups."""
-    emulators = await EmulatorProcess.start(config.controllers + config.memory_controllers)
+    emulators = await EmulatorProcess.start(
+        config.controllers + config.memory_controllers, config.panel_slots
+    )
     try:
-        with tempfile.TemporaryDirectory(prefix="cellar-bench-") as config_dir:
+        with (
+            # As the test plugin's `mock_zeroconf_resolver`: HA's HTTP session (the panel's) would
+            # start zeroconf for its resolver; the panel is at an IP address, nothing resolves.
+            mock.patch(
+                "homeassistant.helpers.aiohttp_client._async_make_resolver",
+                return_value=_Resolver(),
+            ),
+            tempfile.TemporaryDirectory(prefix="cellar-bench-") as config_dir,
+        ):
             async with async_test_home_assistant(config_dir=config_dir) as test_hass:
                 hass: HomeAssistant = test_hass
                 # As the test plugin's `enable_custom_integrations`: find custom_components/.
@@ -486,6 +814,7 @@ async def bench_home_assistant(config: Config) -> tuple[list[Row], int]:
                     rows = await bench_polls(hass, coordinators, config.cycles)
                     rows += await bench_setpoints(hass, bench.climate_entity(0), config.setpoints)
                     rows += await bench_memory(bench, config.memory_controllers)
+                    rows += await bench_panel(bench, emulators.panel_port, config)
                 finally:
                     await bench.unload()
                     await hass.async_stop(force=True)
@@ -526,13 +855,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cycles", type=_positive, default=100, help="poll cycles")
     parser.add_argument("--setpoints", type=_positive, default=50)
     parser.add_argument("--memory-controllers", type=_positive, default=10)
+    parser.add_argument("--panel-slots", type=_positive, default=32, help="vessels on the panel")
+    parser.add_argument("--panel-cycles", type=_positive, default=50, help="panel poll cycles")
+    parser.add_argument("--panel-setpoints", type=_positive, default=20)
     parser.add_argument("--serve-emulators", type=_positive, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.serve_emulators:
-        asyncio.run(serve_emulators(args.serve_emulators))
+        asyncio.run(serve_emulators(args.serve_emulators, args.panel_slots))
         return 0
     _configure_logging()
-    config = Config(args.controllers, args.cycles, args.setpoints, args.memory_controllers)
+    config = Config(
+        args.controllers,
+        args.cycles,
+        args.setpoints,
+        args.memory_controllers,
+        args.panel_slots,
+        args.panel_cycles,
+        args.panel_setpoints,
+    )
 
     started = time.perf_counter()
     rows = bench_parser()
@@ -548,6 +888,10 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"- {config.controllers} controllers (+{config.memory_controllers} for memory), "
         f"emulators in a child process on loopback TCP, {failed_setups} failed setups"
+    )
+    print(
+        f"- 1 Alpha panel with {config.panel_slots} vessels on {panel_pages(config.panel_slots)} "
+        f"pages, its emulator in the same child process, over HTTP on loopback"
     )
     print()
     print(table(rows))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable
 
 from homeassistant.config_entries import ConfigEntry
+from homeassistant.core import callback
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
@@ -95,6 +96,7 @@ class VesselEntity(CoordinatorEntity[PanelCoordinator]):
         super().__init__(coordinator)
         entry = coordinator.config_entry
         self.slot = slot
+        self._shown: tuple[SlotReading | None, bool] | None = None
         self._attr_translation_key = key
         self._attr_unique_id = f"{entry.unique_id}-slot-{slot.number}-{key}"
         self._attr_device_info = DeviceInfo(
@@ -109,3 +111,15 @@ class VesselEntity(CoordinatorEntity[PanelCoordinator]):
     def reading(self) -> SlotReading | None:
         """The slot's last reading."""
         return self.coordinator.data.slots.get(self.slot.number)
+
+    @callback
+    def _handle_coordinator_update(self) -> None:
+        """
+        Write the state only when this slot's reading or the panel's availability changed.
+
+        A poll of a large panel otherwise rewrites every vessel's unchanged state.
+        """
+        shown = (self.reading, self.coordinator.last_update_success)
+        if shown != self._shown:
+            self._shown = shown
+            super()._handle_coordinator_update()

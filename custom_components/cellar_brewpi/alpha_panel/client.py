@@ -169,22 +169,26 @@ class AlphaPanel:
             return await self._verify(slot, target)
 
     async def _verify(self, slot: Slot, target: float) -> SlotReading:
-        """Re-read until `slot` shows `target`; raise `AlphaPanelWriteError` on timeout."""
+        """
+        Re-read until `slot` shows `target`; raise `AlphaPanelWriteError` on timeout.
+
+        The first read-back follows the write at once; further ones wait the verify interval.
+        """
         last: SlotReading | None = None
         last_error: AlphaPanelError | None = None
         try:
             async with asyncio.timeout(self._write_verify_timeout):
                 while True:
-                    await asyncio.sleep(self._write_verify_interval)
                     try:
                         reading = await self.async_read((slot,))
                     except (AlphaPanelConnectionError, AlphaPanelParseError) as err:
                         last_error = err
-                        continue
-                    last = reading.slots[slot.number]
-                    shown = last.set_point
-                    if shown is not None and abs(shown - target) <= SET_POINT_TOLERANCE:
-                        return last
+                    else:
+                        last = reading.slots[slot.number]
+                        shown = last.set_point
+                        if shown is not None and abs(shown - target) <= SET_POINT_TOLERANCE:
+                            return last
+                    await asyncio.sleep(self._write_verify_interval)
         except TimeoutError as err:
             shown_text = "nothing readable" if last is None else f"{last.set_point}"
             detail = f"; last error: {last_error}" if last_error is not None else ""
