@@ -3,6 +3,7 @@ Benchmarks against emulated BrewPi controllers and an Alpha panel; prints a Mark
 
     scripts/benchmark [--controllers 10] [--cycles 100] [--setpoints 50] [--memory-controllers 10]
                       [--panel-slots 32] [--panel-cycles 50] [--panel-setpoints 20]
+                      [--backlog-cycles 1440] [--enqueue-cycles 200] [--no-recording]
 
 Home Assistant runs in-process on its own event loop (`homeassistant.runner.create_event_loop`),
 built by the test plugin's `async_test_home_assistant` with a temporary config directory. The
@@ -29,7 +30,11 @@ Measured:
   once at its real value; the panel client's sleeps (the pause between pages, the interval before
   each verification read) are logged by wrapping its `asyncio.sleep`, so the time they took can
   be told apart from the rest. Home Assistant uses US customary units from here on, as the panel
-  works in °F.
+  works in °F;
+* recording (`scripts/benchmark_recording.py`, in a Home Assistant of its own, VictoriaMetrics on
+  loopback as the InfluxDB 2 write endpoint): the event-loop and executor cost of putting one poll
+  cycle's readings in the durable queue, the drain of a 24 h backlog after an outage, and Home
+  Assistant's own `influxdb` integration through the same outage.
 
 These are figures, not tests: nothing here checks them against the targets.
 """
@@ -100,6 +105,7 @@ from custom_components.cellar_brewpi.const import (
 from custom_components.cellar_brewpi.coordinator import BrewPiCoordinator
 from custom_components.cellar_brewpi.panel_coordinator import PanelCoordinator, slot_to_option
 from custom_components.cellar_brewpi.panel_options import DEFAULT_PANEL_OPTIONS
+from scripts.benchmark_recording import bench_recording
 from scripts.emulators.alpha_panel import AlphaPanelEmulator
 from scripts.emulators.brewpi import BrewPiEmulator
 
@@ -140,6 +146,9 @@ class Config:
     panel_slots: int
     panel_cycles: int
     panel_setpoints: int
+    backlog_cycles: int = 1440
+    enqueue_cycles: int = 200
+    recording: bool = True
 
 
 # --- statistics ------------------------------------------------------------------------------
@@ -858,6 +867,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--panel-slots", type=_positive, default=32, help="vessels on the panel")
     parser.add_argument("--panel-cycles", type=_positive, default=50, help="panel poll cycles")
     parser.add_argument("--panel-setpoints", type=_positive, default=20)
+    parser.add_argument(
+        "--backlog-cycles", type=_positive, default=1440, help="poll cycles in the drained backlog"
+    )
+    parser.add_argument(
+        "--enqueue-cycles", type=_positive, default=200, help="poll cycles timed into the queue"
+    )
+    parser.add_argument(
+        "--no-recording", action="store_true", help="leave out the recording benchmarks"
+    )
     parser.add_argument("--serve-emulators", type=_positive, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.serve_emulators:
@@ -872,6 +890,9 @@ def main(argv: list[str] | None = None) -> int:
         args.panel_slots,
         args.panel_cycles,
         args.panel_setpoints,
+        args.backlog_cycles,
+        args.enqueue_cycles,
+        not args.no_recording,
     )
 
     started = time.perf_counter()
@@ -879,6 +900,12 @@ def main(argv: list[str] | None = None) -> int:
     ha_rows, failed_setups = asyncio.run(
         bench_home_assistant(config), loop_factory=create_event_loop
     )
+    if config.recording:
+        figures = asyncio.run(
+            bench_recording(config.backlog_cycles, config.enqueue_cycles),
+            loop_factory=create_event_loop,
+        )
+        ha_rows += [Row(f.metric, f.target, f.measured, f.how) for f in figures]
     rows = ha_rows + rows
 
     print("# cellar_brewpi benchmark")
@@ -893,6 +920,11 @@ def main(argv: list[str] | None = None) -> int:
         f"- 1 Alpha panel with {config.panel_slots} vessels on {panel_pages(config.panel_slots)} "
         f"pages, its emulator in the same child process, over HTTP on loopback"
     )
+    if config.recording:
+        print(
+            "- recording: VictoriaMetrics on loopback (InfluxDB 2 write API), queue files on "
+            "disk, in a second Home Assistant"
+        )
     print()
     print(table(rows))
     print()

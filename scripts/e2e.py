@@ -85,6 +85,12 @@ def _write_config(config: Path, brewpi_port: int, panel_port: int) -> None:
             "alpha_panel-e2e",
             {"kind": "alpha_panel", "host": "127.0.0.1", "port": panel_port},
         ),
+        _entry(
+            "01E2ECELLARSERVICES000000",
+            "Cellar e2e",
+            "cellar_services-e2e",
+            {"kind": "cellar_services", "cellar_name": "e2e"},
+        ),
     ]
     storage = {
         "version": 1,
@@ -114,7 +120,8 @@ def main() -> int:
             "Registered new climate.cellar_brewpi entity",
             "Finished fetching BrewPi e2e data in",
             "Finished fetching Alpha panel e2e data in",
-            "Registered new binary_sensor.cellar_brewpi entity: binary_sensor.fv_10_1_glycol_valve",
+            "entity: binary_sensor.fv_10_1_glycol_valve",
+            "entity: binary_sensor.cellar_e2e_master_alarm",
         )
         try:
             while time.monotonic() - started < STARTUP_TIMEOUT:

@@ -2,29 +2,57 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import Platform
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryNotReady
+from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers.typing import ConfigType
 
 from . import const
 from .brewpi.client import BrewPiClient, BrewPiError
 from .brewpi.transport import describe
-from .const import CONF_KIND, DOMAIN, KIND_ALPHA_PANEL, STALE_POLL_INTERVALS
+from .cellar import CellarConfigEntry as ServicesConfigEntry
+from .cellar import CellarServices
+from .const import (
+    CONF_KIND,
+    DOMAIN,
+    KIND_ALPHA_PANEL,
+    KIND_CELLAR_SERVICES,
+    STALE_POLL_INTERVALS,
+)
 from .coordinator import BrewPiConfigEntry, BrewPiCoordinator, poll_interval
 from .entity import panel_device_info, vessel_identifier
 from .helpers import target_from_data
+from .hub import FreshReadings, get_hub
 from .panel_coordinator import PanelConfigEntry, PanelCoordinator
+from .recording import controller_readings, panel_readings
+from .services import async_setup_services
+
+CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
 PLATFORMS = [Platform.BINARY_SENSOR, Platform.BUTTON, Platform.CLIMATE, Platform.SENSOR]
 
-type CellarConfigEntry = BrewPiConfigEntry | PanelConfigEntry
+type CellarConfigEntry = BrewPiConfigEntry | PanelConfigEntry | ServicesConfigEntry
+
+
+async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:  # noqa: ARG001
+    """Register the actions."""
+    async_setup_services(hass)
+    return True
 
 
 async def async_setup_entry(hass: HomeAssistant, entry: ConfigEntry) -> bool:
-    """Set up a BrewPi controller or an Alpha panel, by the entry's kind."""
-    if entry.data.get(CONF_KIND) == KIND_ALPHA_PANEL:
+    """Set up a BrewPi controller, an Alpha panel or the cellar services, by the entry's kind."""
+    kind = entry.data.get(CONF_KIND)
+    if kind == KIND_CELLAR_SERVICES:
+        services = CellarServices(hass, entry)
+        await services.async_start()
+        entry.runtime_data = services
+    elif kind == KIND_ALPHA_PANEL:
         await _async_setup_panel(hass, entry)
     else:
         await _async_setup_brewpi(hass, entry)
@@ -52,6 +80,24 @@ async def _async_setup_brewpi(hass: HomeAssistant, entry: BrewPiConfigEntry) -> 
     coordinator = BrewPiCoordinator(hass, entry, client)
     await coordinator.async_config_entry_first_refresh()
     entry.runtime_data = coordinator
+    hub = get_hub(hass)
+
+    @callback
+    def publish() -> None:
+        """Every fresh reading (poll or pushed T:) goes to the cellar services."""
+        if coordinator.last_update_success and (data := coordinator.data) is not None:
+            readings = controller_readings(
+                entry.title,
+                data.temperatures,
+                data.settings,
+                data.read_at,
+                data.constants.temp_format,
+            )
+            hub.async_publish(FreshReadings(entry.entry_id, readings, data.read_at))
+
+    entry.async_on_unload(coordinator.async_add_listener(publish))
+    entry.async_on_unload(partial(hub.async_forget, entry.entry_id))
+    publish()
 
 
 async def _async_setup_panel(hass: HomeAssistant, entry: PanelConfigEntry) -> None:
@@ -61,6 +107,18 @@ async def _async_setup_panel(hass: HomeAssistant, entry: PanelConfigEntry) -> No
     coordinator = PanelCoordinator(hass, entry, panel.id)
     await coordinator.async_config_entry_first_refresh()
     entry.runtime_data = coordinator
+    hub = get_hub(hass)
+
+    @callback
+    def publish() -> None:
+        """Every read of the panel goes to the cellar services, with each vessel's batch."""
+        if coordinator.last_update_success and (reading := coordinator.data) is not None:
+            readings = panel_readings(reading, hub.batch_tags(reading.read_at))
+            hub.async_publish(FreshReadings(entry.entry_id, readings, reading.read_at))
+
+    entry.async_on_unload(coordinator.async_add_listener(publish))
+    entry.async_on_unload(partial(hub.async_forget, entry.entry_id))
+    publish()
     wanted = {vessel_identifier(entry, slot.number) for slot in coordinator.slots}
     for device in dr.async_entries_for_config_entry(registry, entry.entry_id):
         if any(i[1].startswith(f"{entry.unique_id}-slot-") for i in device.identifiers) and not (

@@ -1,8 +1,8 @@
-"""Links to controllers and panels, and the vessels' glycol valves."""
+"""Links to controllers and panels, the vessels' glycol valves, and the master alarm."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from homeassistant.components.binary_sensor import BinarySensorDeviceClass, BinarySensorEntity
 from homeassistant.const import EntityCategory
@@ -10,8 +10,9 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .alpha_panel import Slot
+from .cellar import CellarServices
 from .coordinator import BrewPiCoordinator
-from .entity import BrewPiEntity, PanelEntity, VesselEntity
+from .entity import BrewPiEntity, CellarEntity, PanelEntity, VesselEntity
 from .panel_coordinator import PanelCoordinator
 
 if TYPE_CHECKING:
@@ -26,13 +27,15 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add the link sensor of a controller or panel, and each panel vessel's valve."""
-    coordinator = entry.runtime_data
-    if isinstance(coordinator, PanelCoordinator):
-        entities: list[BinarySensorEntity] = [PanelConnectivity(coordinator)]
-        entities.extend(GlycolValve(coordinator, slot) for slot in coordinator.slots)
+    runtime = entry.runtime_data
+    if isinstance(runtime, CellarServices):
+        async_add_entities([MasterAlarm(runtime)])
+    elif isinstance(runtime, PanelCoordinator):
+        entities: list[BinarySensorEntity] = [PanelConnectivity(runtime)]
+        entities.extend(GlycolValve(runtime, slot) for slot in runtime.slots)
         async_add_entities(entities)
     else:
-        async_add_entities([ControllerConnectivity(coordinator)])
+        async_add_entities([ControllerConnectivity(runtime)])
 
 
 class ControllerConnectivity(BrewPiEntity, BinarySensorEntity):
@@ -90,3 +93,27 @@ class GlycolValve(VesselEntity, BinarySensorEntity):
     def is_on(self) -> bool | None:
         """Open, closed, or unknown when the panel shows neither."""
         return self.reading.valve_open if self.reading else None
+
+
+class MasterAlarm(CellarEntity, BinarySensorEntity):
+    """On when no controller or panel has read fresh data for the alarm's minutes."""
+
+    _attr_device_class = BinarySensorDeviceClass.PROBLEM
+
+    def __init__(self, services: CellarServices) -> None:
+        """Create the cellar's master alarm."""
+        super().__init__(services, "master_alarm")
+
+    @property
+    def is_on(self) -> bool:
+        """No fresh reading for too long (power cut, network down, every device silent)."""
+        return self.services.alarm_on
+
+    @property
+    def extra_state_attributes(self) -> dict[str, Any]:
+        """When the last fresh reading arrived, and the alarm's minutes."""
+        last = self.services.last_fresh_reading
+        return {
+            "last_fresh_reading": last.isoformat() if last else None,
+            "minutes": self.services.alarm_minutes,
+        }

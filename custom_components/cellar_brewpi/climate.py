@@ -74,11 +74,11 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add a controller's chamber thermostat, or a thermostat per panel vessel."""
-    coordinator = entry.runtime_data
-    if isinstance(coordinator, PanelCoordinator):
-        async_add_entities(VesselThermostat(coordinator, slot) for slot in coordinator.slots)
-    else:
-        async_add_entities([ChamberThermostat(coordinator)])
+    runtime = entry.runtime_data
+    if isinstance(runtime, PanelCoordinator):
+        async_add_entities(VesselThermostat(runtime, slot) for slot in runtime.slots)
+    elif isinstance(runtime, BrewPiCoordinator):
+        async_add_entities([ChamberThermostat(runtime)])
 
 
 @dataclass(frozen=True, slots=True)

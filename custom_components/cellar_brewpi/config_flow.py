@@ -29,7 +29,9 @@ from .alpha_panel import DEFAULT_SLOTS, AlphaPanelConnectionError, AlphaPanelPar
 from .brewpi.client import BrewPiConnectionError, BrewPiProtocolError
 from .brewpi.models import VersionInfo
 from .brewpi.transport import SerialTarget, TcpTarget
+from .cellar_flow import CellarOptionsFlow, async_check_part, normalize, secrets_schema
 from .const import (
+    CONF_CELLAR_NAME,
     CONF_CONNECTION_TYPE,
     CONF_KIND,
     CONF_POLL_INTERVAL,
@@ -43,6 +45,7 @@ from .const import (
     DOMAIN,
     KIND_ALPHA_PANEL,
     KIND_BREWPI,
+    KIND_CELLAR_SERVICES,
 )
 from .helpers import POLL_SELECTOR, async_handshake, serial_by_id, target_from_data
 from .panel_coordinator import make_panel
@@ -88,19 +91,29 @@ class BrewPiConfigFlow(ConfigFlow, domain=DOMAIN):
     def __init__(self) -> None:
         """Start with nothing discovered."""
         self._discovered: dict[str, Any] = {}
+        self._part = ""
 
     @staticmethod
     @callback
     def async_get_options_flow(config_entry: ConfigEntry) -> OptionsFlow:
         """A controller's poll interval, or a panel's vessels, limits and poll interval."""
-        if config_entry.data.get(CONF_KIND) == KIND_ALPHA_PANEL:
+        kind = config_entry.data.get(CONF_KIND)
+        if kind == KIND_CELLAR_SERVICES:
+            return CellarOptionsFlow()
+        if kind == KIND_ALPHA_PANEL:
             return PanelOptionsFlow()
         return BrewPiOptionsFlow()
 
     async def async_step_user(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:  # noqa: ARG002
         """Choose a controller (and how it is connected) or a panel."""
         return self.async_show_menu(
-            step_id="user", menu_options=[CONNECTION_NETWORK, CONNECTION_SERIAL, KIND_ALPHA_PANEL]
+            step_id="user",
+            menu_options=[
+                CONNECTION_NETWORK,
+                CONNECTION_SERIAL,
+                KIND_ALPHA_PANEL,
+                KIND_CELLAR_SERVICES,
+            ],
         )
 
     async def async_step_network(
@@ -270,6 +283,55 @@ class BrewPiConfigFlow(ConfigFlow, domain=DOMAIN):
         else:
             return True
         return False
+
+    async def async_step_cellar_services(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """The cellar services (one per Home Assistant); their parts are set in the options."""
+        self._async_abort_entries_match({CONF_KIND: KIND_CELLAR_SERVICES})
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            if name := user_input[CONF_CELLAR_NAME].strip():
+                return self.async_create_entry(
+                    title=f"Cellar {name}",
+                    data={CONF_KIND: KIND_CELLAR_SERVICES, CONF_CELLAR_NAME: name},
+                )
+            errors[CONF_CELLAR_NAME] = "name_required"
+        return self.async_show_form(
+            step_id=KIND_CELLAR_SERVICES,
+            data_schema=vol.Schema({vol.Required(CONF_CELLAR_NAME): TextSelector()}),
+            errors=errors,
+        )
+
+    async def async_step_reauth(self, entry_data: Mapping[str, Any]) -> ConfigFlowResult:
+        """A part of the cellar services refused its credentials."""
+        self._part = entry_data["part"]
+        return await self.async_step_reauth_confirm()
+
+    async def async_step_reauth_confirm(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Enter the part's credentials again; they are checked live before they are saved."""
+        entry = self._get_reauth_entry()
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            values, errors = normalize(self._part, user_input)
+            if not errors:
+                part = {**entry.options[self._part], **values}
+                error = await async_check_part(
+                    self.hass, self._part, part, entry.data[CONF_CELLAR_NAME]
+                )
+                if error is None:
+                    return self.async_update_reload_and_abort(
+                        entry, options={**entry.options, self._part: part}
+                    )
+                errors["base"] = error
+        return self.async_show_form(
+            step_id="reauth_confirm",
+            data_schema=secrets_schema(self._part),
+            description_placeholders={"part": self._part},
+            errors=errors,
+        )
 
     async def _async_try(
         self, data: Mapping[str, Any], errors: dict[str, str]

@@ -10,6 +10,7 @@ DOMAIN: Final = "cellar_brewpi"
 CONF_KIND: Final = "kind"
 KIND_BREWPI: Final = "brewpi"
 KIND_ALPHA_PANEL: Final = "alpha_panel"
+KIND_CELLAR_SERVICES: Final = "cellar_services"
 
 CONF_CONNECTION_TYPE: Final = "connection_type"
 CONNECTION_NETWORK: Final = "network"
@@ -49,3 +50,31 @@ DEFAULT_SET_POINT_STEP: Final = 1.0
 PANEL_PAGE_PAUSE = 1.0
 PANEL_REQUEST_TIMEOUT = 10.0
 PANEL_WRITE_VERIFY_TIMEOUT = 5.0
+
+# Cellar services (one entry): InfluxDB recording, CloudWatch heartbeat, Google Sheet batches
+CONF_CELLAR_NAME: Final = "cellar_name"
+CONF_INFLUXDB: Final = "influxdb"
+CONF_URL: Final = "url"
+CONF_TOKEN: Final = "token"  # noqa: S105 - the option's name
+CONF_ORG: Final = "org"
+CONF_BUCKET: Final = "bucket"
+CONF_QUEUE_LIMIT_MB: Final = "queue_limit_mb"
+DEFAULT_QUEUE_LIMIT_MB: Final = 500
+CONF_CLOUDWATCH: Final = "cloudwatch"
+CONF_REGION: Final = "region"
+CONF_ACCESS_KEY_ID: Final = "access_key_id"
+CONF_SECRET_ACCESS_KEY: Final = "secret_access_key"  # noqa: S105 - the option's name
+CONF_NAMESPACE: Final = "namespace"
+DEFAULT_NAMESPACE: Final = "CELLAR/INFO"
+CONF_SNS_TOPIC_ARN: Final = "sns_topic_arn"
+CONF_ENDPOINT_URL: Final = "endpoint_url"  # optional: a VPC endpoint or a local stand-in
+CONF_SHEET: Final = "sheet"
+CONF_SERVICE_ACCOUNT: Final = "service_account"
+CONF_SHEET_ID: Final = "sheet_id"
+CONF_TAB: Final = "tab"
+CONF_SYNC_INTERVAL: Final = "sync_interval"
+DEFAULT_SYNC_INTERVAL: Final = 10  # minutes
+CONF_MASTER_ALARM_MINUTES: Final = "master_alarm_minutes"
+DEFAULT_MASTER_ALARM_MINUTES: Final = 5
+# At most one CloudWatch heartbeat a minute: the alarm sums heartbeats per 60 s period.
+HEARTBEAT_MIN_INTERVAL: Final = 55.0

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
+from homeassistant.util import dt as dt_util
 
 from .brewpi.client import BrewPiClient, BrewPiError
 from .brewpi.models import (
@@ -33,6 +34,7 @@ class BrewPiData:
     settings: ControlSettings
     constants: ControlConstants
     lcd: LcdText | None
+    read_at: datetime  # when the temperatures were read (a poll's reply or a pushed T:)
 
 
 def communication_error(err: BrewPiError) -> UpdateFailed:
@@ -104,13 +106,15 @@ class BrewPiCoordinator(DataUpdateCoordinator[BrewPiData]):
             raise communication_error(err) from err
         finally:
             self._polling = False
-        return BrewPiData(temperatures, settings, constants, lcd)
+        return BrewPiData(temperatures, settings, constants, lcd, dt_util.utcnow())
 
     @callback
     def _async_handle_temperatures(self, temperatures: Temperatures) -> None:
         """A `T:` line arrived unasked: show it at once (a poll's own reply comes with the poll)."""
         if not self._polling and self.data is not None and self.last_update_success:
-            self.async_set_updated_data(replace(self.data, temperatures=temperatures))
+            self.async_set_updated_data(
+                replace(self.data, temperatures=temperatures, read_at=dt_util.utcnow())
+            )
 
     @callback
     def _async_handle_connection(self, connected: bool) -> None:  # noqa: FBT001

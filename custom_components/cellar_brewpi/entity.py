@@ -1,4 +1,4 @@
-"""Base entities: one for a BrewPi controller's entities, one for an Alpha panel's."""
+"""Base entities of controllers, panels and their vessels, and the cellar services."""
 
 from __future__ import annotations
 
@@ -7,13 +7,17 @@ from collections.abc import Awaitable
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import callback
 from homeassistant.exceptions import HomeAssistantError
-from homeassistant.helpers.device_registry import DeviceInfo
+from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
+from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from .alpha_panel import Slot, SlotReading
+from .batches import Batch
 from .brewpi.client import BrewPiError
+from .cellar import CellarServices
 from .const import DOMAIN
 from .coordinator import BrewPiCoordinator
+from .hub import get_hub
 from .panel_coordinator import PanelCoordinator
 
 
@@ -123,3 +127,54 @@ class VesselEntity(CoordinatorEntity[PanelCoordinator]):
         if shown != self._shown:
             self._shown = shown
             super()._handle_coordinator_update()
+
+
+class CellarEntity(Entity):
+    """An entity of the cellar services, on the cellar's own device."""
+
+    _attr_has_entity_name = True
+    _attr_should_poll = False
+
+    def __init__(self, services: CellarServices, key: str) -> None:
+        """Name the entity by its translation key, on the cellar's device."""
+        self.services = services
+        entry = services.entry
+        self._attr_translation_key = key
+        self._attr_unique_id = f"{entry.entry_id}-{key}"
+        self._attr_device_info = DeviceInfo(
+            identifiers={(DOMAIN, entry.entry_id)},
+            name=entry.title,
+            manufacturer="Cellar BrewPi",
+            model="Cellar services",
+            entry_type=DeviceEntryType.SERVICE,
+        )
+
+    async def async_added_to_hass(self) -> None:
+        """Follow the services' changes."""
+        await super().async_added_to_hass()
+        self.async_on_remove(self.services.async_add_listener(self.async_write_ha_state))
+
+
+class BatchEntity(VesselEntity):
+    """A vessel's batch from the production Sheet, on the vessel's device."""
+
+    async def async_added_to_hass(self) -> None:
+        """Follow the Sheet's batches as well as the panel."""
+        await super().async_added_to_hass()
+        hub = get_hub(self.hass)
+        self.async_on_remove(hub.async_listen_batches(self.async_write_ha_state))
+
+    @property
+    def batch(self) -> Batch | None:
+        """The first Sheet row whose Vessel is this vessel's label."""
+        batches = get_hub(self.hass).batches
+        return batches.get(self.slot.label.strip()) if batches else None
+
+    @property
+    def available(self) -> bool:
+        """Available once the Sheet has been read (the last good data stays)."""
+        return get_hub(self.hass).batches is not None
+
+    @callback
+    def _handle_coordinator_update(self) -> None:
+        """Panel polls do not change the batch."""

@@ -1,10 +1,11 @@
-"""Sensors of a BrewPi controller: temperatures, settings, control state and mode, LCD, firmware."""
+"""Sensors: a controller's temperatures and state, a vessel's readings and batch, the queue."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from homeassistant.components.sensor import (
     SensorDeviceClass,
@@ -12,14 +13,19 @@ from homeassistant.components.sensor import (
     SensorEntityDescription,
     SensorStateClass,
 )
-from homeassistant.const import EntityCategory, UnitOfTemperature
+from homeassistant.const import EntityCategory, UnitOfTemperature, UnitOfTime
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.util import dt as dt_util
 
 from .alpha_panel import Slot, SlotReading
+from .batches import Batch
 from .brewpi.models import ControlMode, ControlState
+from .cellar import CellarServices
+from .const import CONF_CLOUDWATCH, CONF_INFLUXDB, DOMAIN
 from .coordinator import BrewPiCoordinator, BrewPiData
-from .entity import BrewPiEntity, VesselEntity
+from .entity import BatchEntity, BrewPiEntity, CellarEntity, VesselEntity
 from .panel_coordinator import PanelCoordinator
 
 if TYPE_CHECKING:
@@ -104,21 +110,42 @@ SENSORS: tuple[BrewPiSensorDescription, ...] = (
 
 
 async def async_setup_entry(
-    hass: HomeAssistant,  # noqa: ARG001
+    hass: HomeAssistant,
     entry: CellarConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add a controller's sensors, or each panel vessel's temperature and setpoint."""
-    coordinator = entry.runtime_data
-    if isinstance(coordinator, PanelCoordinator):
-        async_add_entities(
-            VesselSensor(coordinator, slot, description)
-            for slot in coordinator.slots
+    runtime = entry.runtime_data
+    entities: list[SensorEntity]
+    if isinstance(runtime, CellarServices):
+        entities = [
+            CellarSensor(runtime, description)
+            for description in CELLAR_SENSORS
+            if description.part in runtime.entry.options
+        ]
+        # A removed part's sensors go with it, rather than stay behind unavailable.
+        registry = er.async_get(hass)
+        for description in CELLAR_SENSORS:
+            if description.part not in runtime.entry.options and (
+                entity_id := registry.async_get_entity_id(
+                    "sensor", DOMAIN, f"{entry.entry_id}-{description.key}"
+                )
+            ):
+                registry.async_remove(entity_id)
+    elif isinstance(runtime, PanelCoordinator):
+        entities = [
+            VesselSensor(runtime, slot, description)
+            for slot in runtime.slots
             for description in VESSEL_SENSORS
+        ]
+        entities.extend(
+            BatchSensor(runtime, slot, description)
+            for slot in runtime.slots
+            for description in BATCH_SENSORS
         )
-        return
-    entities: list[SensorEntity] = [BrewPiSensor(coordinator, d) for d in SENSORS]
-    entities.append(FirmwareVersionSensor(coordinator))
+    else:
+        entities = [BrewPiSensor(runtime, d) for d in SENSORS]
+        entities.append(FirmwareVersionSensor(runtime))
     async_add_entities(entities)
 
 
@@ -210,3 +237,141 @@ class VesselSensor(VesselEntity, SensorEntity):
     def native_value(self) -> float | None:
         """The value; unknown when the panel shows none for the slot."""
         return self.entity_description.value_fn(self.reading) if self.reading else None
+
+
+@dataclass(frozen=True, kw_only=True)
+class BatchSensorDescription(SensorEntityDescription):
+    """A vessel's batch field."""
+
+    value_fn: Callable[[Batch], str | int | None]
+
+
+BATCH_SENSORS: tuple[BatchSensorDescription, ...] = (
+    BatchSensorDescription(key="beer", translation_key="beer", value_fn=lambda b: b.beer),
+    BatchSensorDescription(
+        key="batch_number", translation_key="batch_number", value_fn=lambda b: b.batch_number
+    ),
+    BatchSensorDescription(
+        key="days_in_vessel",
+        translation_key="days_in_vessel",
+        native_unit_of_measurement=UnitOfTime.DAYS,
+        value_fn=lambda b: b.days_in_vessel(dt_util.now().date()),
+    ),
+)
+
+
+class BatchSensor(BatchEntity, SensorEntity):
+    """A vessel's batch, from the first Sheet row whose Vessel is the vessel's name."""
+
+    entity_description: BatchSensorDescription
+
+    def __init__(
+        self, coordinator: PanelCoordinator, slot: Slot, description: BatchSensorDescription
+    ) -> None:
+        """Create the batch sensor described for the vessel in `slot`."""
+        super().__init__(coordinator, slot, description.key)
+        self.entity_description = description
+
+    @property
+    def native_value(self) -> str | int | None:
+        """The field; unknown when no Sheet row names this vessel."""
+        return self.entity_description.value_fn(self.batch) if self.batch else None
+
+    @property
+    def extra_state_attributes(self) -> dict[str, Any] | None:
+        """The batch's other columns, on the beer sensor."""
+        if self.entity_description.key != "beer" or (batch := self.batch) is None:
+            return None
+        return {
+            "og": batch.og,
+            "fg": batch.fg,
+            "actual_volume": batch.actual_volume,
+            "batch_size": batch.batch_size,
+            "date_brewed": batch.date_brewed.isoformat() if batch.date_brewed else None,
+            "notes": batch.notes,
+            "sheet_row": batch.row,
+        }
+
+
+@dataclass(frozen=True, kw_only=True)
+class CellarSensorDescription(SensorEntityDescription):
+    """A cellar services figure and the part it belongs to."""
+
+    part: str
+    value_fn: Callable[[CellarServices], float | int | datetime | None]
+
+
+def _oldest_age(services: CellarServices) -> float | None:
+    stats = services.queue_stats
+    if stats is None or stats.oldest_time_ns is None:
+        return None
+    return round(max(0.0, dt_util.utcnow().timestamp() - stats.oldest_time_ns / 1e9))
+
+
+CELLAR_SENSORS: tuple[CellarSensorDescription, ...] = (
+    CellarSensorDescription(
+        key="queued_points",
+        translation_key="queued_points",
+        part=CONF_INFLUXDB,
+        state_class=SensorStateClass.MEASUREMENT,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        value_fn=lambda s: s.queue_stats.queued if s.queue_stats else None,
+    ),
+    CellarSensorDescription(
+        key="oldest_queued_age",
+        translation_key="oldest_queued_age",
+        part=CONF_INFLUXDB,
+        device_class=SensorDeviceClass.DURATION,
+        native_unit_of_measurement=UnitOfTime.SECONDS,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        value_fn=_oldest_age,
+    ),
+    CellarSensorDescription(
+        key="last_write",
+        translation_key="last_write",
+        part=CONF_INFLUXDB,
+        device_class=SensorDeviceClass.TIMESTAMP,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        value_fn=lambda s: s.drainer.last_success if s.drainer else None,
+    ),
+    CellarSensorDescription(
+        key="dropped_points",
+        translation_key="dropped_points",
+        part=CONF_INFLUXDB,
+        state_class=SensorStateClass.TOTAL_INCREASING,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        value_fn=lambda s: s.queue_stats.dropped if s.queue_stats else None,
+    ),
+    CellarSensorDescription(
+        key="rejected_points",
+        translation_key="rejected_points",
+        part=CONF_INFLUXDB,
+        state_class=SensorStateClass.TOTAL_INCREASING,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        value_fn=lambda s: s.queue_stats.dead_letters if s.queue_stats else None,
+    ),
+    CellarSensorDescription(
+        key="last_heartbeat",
+        translation_key="last_heartbeat",
+        part=CONF_CLOUDWATCH,
+        device_class=SensorDeviceClass.TIMESTAMP,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        value_fn=lambda s: s.last_heartbeat,
+    ),
+)
+
+
+class CellarSensor(CellarEntity, SensorEntity):
+    """A figure of the recording queue or the heartbeat."""
+
+    entity_description: CellarSensorDescription
+
+    def __init__(self, services: CellarServices, description: CellarSensorDescription) -> None:
+        """Create the sensor described."""
+        super().__init__(services, description.key)
+        self.entity_description = description
+
+    @property
+    def native_value(self) -> float | int | datetime | None:
+        """The figure."""
+        return self.entity_description.value_fn(self.services)

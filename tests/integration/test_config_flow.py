@@ -42,7 +42,12 @@ def fast_handshake() -> Iterator[None]:
 async def _start_network_flow(hass: HomeAssistant) -> str:
     result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
     assert result["type"] is FlowResultType.MENU
-    assert result["menu_options"] == [CONNECTION_NETWORK, CONNECTION_SERIAL, KIND_ALPHA_PANEL]
+    assert result["menu_options"] == [
+        CONNECTION_NETWORK,
+        CONNECTION_SERIAL,
+        KIND_ALPHA_PANEL,
+        "cellar_services",
+    ]
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {"next_step_id": CONNECTION_NETWORK}
     )

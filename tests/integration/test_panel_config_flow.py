@@ -353,6 +353,9 @@ async def test_options_add_vessel(
     assert sorted(e.entity_id for e in er.async_entries_for_device(entity_registry, device.id)) == [
         "binary_sensor.fv_30_1_glycol_valve",
         "climate.fv_30_1",
+        "sensor.fv_30_1_batch_number",
+        "sensor.fv_30_1_beer",
+        "sensor.fv_30_1_days_in_vessel",
         "sensor.fv_30_1_setpoint",
         "sensor.fv_30_1_temperature",
     ]
@@ -445,7 +448,8 @@ async def test_options_remove_vessels(
     assert sorted(e.entity_id for e in entities if e.domain == "climate") == [
         f"climate.{name}" for name in kept
     ]
-    assert len(entities) == 1 + 4 * len(kept)
+    # The link, and per vessel: thermostat, temperature, setpoint, valve, beer, batch, days.
+    assert len(entities) == 1 + 7 * len(kept)
     for entity_id in (
         "climate.walk_in",
         "sensor.bt_10_1_temperature",

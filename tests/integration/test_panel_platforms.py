@@ -39,7 +39,8 @@ async def test_a_panel_has_no_buttons(
 ) -> None:
     entries = er.async_entries_for_config_entry(entity_registry, loaded_panel.entry_id)
     assert {e.domain for e in entries} == {"binary_sensor", "climate", "sensor"}
-    assert len(entries) == 1 + 4 * 9
+    # The link, and per vessel: thermostat, temperature, setpoint, valve, beer, batch, days.
+    assert len(entries) == 1 + 7 * 9
 
 
 async def test_sensors_and_valves_show_the_panel(

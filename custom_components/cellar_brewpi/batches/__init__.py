@@ -1,0 +1,28 @@
+"""
+Google Sheet batches: which beer is in which vessel, from the brewery's production sheet.
+
+No Home Assistant imports; every call blocks, so the integration runs it in the executor.
+
+`BatchSheet.read()` fetches the whole tab with one values.get through gspread and a service
+account (read-only scope); `batches_from_rows` turns the values into `Batch`es by vessel label.
+See `models` for the sheet layout and `client` for timeouts and error mapping.
+"""
+
+from .client import DEFAULT_TIMEOUT, SCOPES, BatchSheet
+from .errors import SheetAuthError, SheetError, SheetFormatError, SheetNotFoundError
+from .models import COLUMNS, Batch, SheetSettings, batches_from_rows, parse_date
+
+__all__ = [
+    "COLUMNS",
+    "DEFAULT_TIMEOUT",
+    "SCOPES",
+    "Batch",
+    "BatchSheet",
+    "SheetAuthError",
+    "SheetError",
+    "SheetFormatError",
+    "SheetNotFoundError",
+    "SheetSettings",
+    "batches_from_rows",
+    "parse_date",
+]

@@ -1,0 +1,35 @@
+"""
+CloudWatch heartbeat ("master alarm") of a cellar: a blocking boto3 client, no Home Assistant.
+
+`Heartbeat.send` puts one `PANEL_READ` datapoint (namespace `CELLAR/INFO`, dimension
+`CELLAR_NAME`) per good poll cycle; `Heartbeat.create_alarm` creates the CloudWatch alarm that
+fires when the datapoints stop (missing data counts as breaching). Call the methods in an executor.
+`LEAST_PRIVILEGE_POLICY` is the IAM policy of the AWS user the heartbeat runs as.
+"""
+
+from .client import (
+    AUTH_ERROR_CODES,
+    CALL_DEADLINE,
+    DIMENSION,
+    MAX_CLOCK_SKEW,
+    METRIC_NAME,
+    CloudWatchSettings,
+    Heartbeat,
+)
+from .errors import HeartbeatAuthError, HeartbeatError
+from .policy import DEFAULT_NAMESPACE, LEAST_PRIVILEGE_POLICY, least_privilege_policy
+
+__all__ = [
+    "AUTH_ERROR_CODES",
+    "CALL_DEADLINE",
+    "DEFAULT_NAMESPACE",
+    "DIMENSION",
+    "LEAST_PRIVILEGE_POLICY",
+    "MAX_CLOCK_SKEW",
+    "METRIC_NAME",
+    "CloudWatchSettings",
+    "Heartbeat",
+    "HeartbeatAuthError",
+    "HeartbeatError",
+    "least_privilege_policy",
+]
