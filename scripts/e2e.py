@@ -24,9 +24,10 @@ STARTUP_TIMEOUT = 90.0
 STANDARD_NOTICE = "We found a custom integration cellar_brewpi which has not been tested"
 
 
-def _start_emulator(module: str) -> tuple[subprocess.Popen[str], int]:
+def start_emulator(module: str, *args: str) -> tuple[subprocess.Popen[str], int]:
+    """Start `python -m scripts.emulators.MODULE --port 0 ARGS`; return it and its port."""
     emulator = subprocess.Popen(  # noqa: S603 - our own interpreter and module
-        [sys.executable, "-m", f"scripts.emulators.{module}", "--port", "0", "--speedup", "1"],
+        [sys.executable, "-m", f"scripts.emulators.{module}", "--port", "0", *args],
         stdout=subprocess.PIPE,
         text=True,
     )
@@ -35,11 +36,13 @@ def _start_emulator(module: str) -> tuple[subprocess.Popen[str], int]:
     match = re.search(r"127\.0\.0\.1:(\d+)", line)
     if match is None:
         emulator.kill()
-        sys.exit(f"e2e: the {module} emulator did not start: {line!r}")
+        sys.exit(f"the {module} emulator did not start: {line!r}")
     return emulator, int(match.group(1))
 
 
-def _entry(entry_id: str, title: str, unique_id: str, data: dict[str, object]) -> dict[str, object]:
+def config_entry_record(
+    entry_id: str, title: str, unique_id: str, data: dict[str, object]
+) -> dict[str, object]:
     return {
         "entry_id": entry_id,
         "version": 1,
@@ -68,7 +71,7 @@ def _write_config(config: Path, brewpi_port: int, panel_port: int) -> None:
         "    homeassistant.helpers.entity_registry: info\n"
     )
     entries = [
-        _entry(
+        config_entry_record(
             "01E2ECELLARBREWPI000000000",
             "BrewPi e2e",
             "e2e",
@@ -79,13 +82,13 @@ def _write_config(config: Path, brewpi_port: int, panel_port: int) -> None:
                 "port": brewpi_port,
             },
         ),
-        _entry(
+        config_entry_record(
             "01E2ECELLARALPHAPANEL0000",
             "Alpha panel e2e",
             "alpha_panel-e2e",
             {"kind": "alpha_panel", "host": "127.0.0.1", "port": panel_port},
         ),
-        _entry(
+        config_entry_record(
             "01E2ECELLARSERVICES000000",
             "Cellar e2e",
             "cellar_services-e2e",
@@ -103,8 +106,8 @@ def _write_config(config: Path, brewpi_port: int, panel_port: int) -> None:
 
 def main() -> int:
     """Run the check; 0 when HA 2026.11 loads the integration cleanly."""
-    brewpi, brewpi_port = _start_emulator("brewpi")
-    panel, panel_port = _start_emulator("alpha_panel")
+    brewpi, brewpi_port = start_emulator("brewpi", "--speedup", "1")
+    panel, panel_port = start_emulator("alpha_panel", "--speedup", "1")
     with tempfile.TemporaryDirectory() as tmp:
         config = Path(tmp)
         _write_config(config, brewpi_port, panel_port)

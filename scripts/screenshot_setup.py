@@ -17,7 +17,6 @@ import asyncio
 import contextlib
 import json
 import os
-import re
 import signal
 import socket
 import subprocess
@@ -29,7 +28,7 @@ from typing import Any
 import aiohttp
 from homeassistant.components.http.config import HTTP_STORAGE_SCHEMA
 
-from scripts.e2e import _entry
+from scripts.e2e import config_entry_record, start_emulator
 
 USERNAME = "cellar"
 PASSWORD = "cellar-screenshot"  # noqa: S105 - a throw-away user of a throw-away instance
@@ -51,21 +50,6 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _start_emulator(module: str, *args: str) -> tuple[subprocess.Popen[str], int]:
-    emulator = subprocess.Popen(  # noqa: S603 - our own interpreter and module
-        [sys.executable, "-m", f"scripts.emulators.{module}", "--port", "0", *args],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert emulator.stdout is not None  # noqa: S101 - set by PIPE
-    line = emulator.stdout.readline()
-    match = re.search(r"127\.0\.0\.1:(\d+)", line)
-    if match is None:
-        emulator.kill()
-        sys.exit(f"screenshot: the {module} emulator did not start: {line!r}")
-    return emulator, int(match.group(1))
-
-
 def _storage(key: str, data: object, version: int = 1, minor: int = 1) -> str:
     return json.dumps({"version": version, "minor_version": minor, "key": key, "data": data})
 
@@ -80,7 +64,7 @@ def _write_config(config: Path, http_port: int, brewpi_port: int, panel_port: in
         "logger:\n  default: warning\n"
     )
     entries = [
-        _entry(
+        config_entry_record(
             "01SCREENSHOTBREWPI0000000",
             "BrewPi",
             "screenshot",
@@ -91,7 +75,7 @@ def _write_config(config: Path, http_port: int, brewpi_port: int, panel_port: in
                 "port": brewpi_port,
             },
         ),
-        _entry(
+        config_entry_record(
             "01SCREENSHOTALPHAPANEL000",
             "Alpha panel",
             "alpha_panel-screenshot",
@@ -297,9 +281,9 @@ def main() -> int:
     processes: list[subprocess.Popen[str]] = []
     try:
         seed = ["--seed", str(args.seed), "--speedup", "60"]
-        brewpi, brewpi_port = _start_emulator("brewpi", *seed)
+        brewpi, brewpi_port = start_emulator("brewpi", *seed)
         processes.append(brewpi)
-        panel, panel_port = _start_emulator("alpha_panel", "--slots", "9", *seed)
+        panel, panel_port = start_emulator("alpha_panel", "--slots", "9", *seed)
         processes.append(panel)
         http_port = _free_port()
         config = workdir / "config"

@@ -10,6 +10,10 @@ import pytest
 from custom_components.cellar_brewpi.const import DOMAIN
 from scripts.emulators.brewpi import BrewPiEmulator
 
+# Fixtures of the local servers, shared with the integration tests.
+from tests.batches.conftest import service_account  # noqa: F401
+from tests.recording.conftest import fake_influx  # noqa: F401
+
 assert DOMAIN == "cellar_brewpi"
 
 

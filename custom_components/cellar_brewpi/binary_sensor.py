@@ -38,20 +38,24 @@ async def async_setup_entry(
         async_add_entities([ControllerConnectivity(runtime)])
 
 
-class ControllerConnectivity(BrewPiEntity, BinarySensorEntity):
-    """On while the controller answers; stays available when the link is down."""
+class LinkSensor(BinarySensorEntity):
+    """A device's link: stays available when the link is down, since that is what it reports."""
 
     _attr_device_class = BinarySensorDeviceClass.CONNECTIVITY
     _attr_entity_category = EntityCategory.DIAGNOSTIC
 
-    def __init__(self, coordinator: BrewPiCoordinator) -> None:
-        """Create the connectivity sensor."""
-        super().__init__(coordinator, "connectivity")
-
     @property
     def available(self) -> bool:
-        """Always available: it reports the link state itself."""
+        """Always available."""
         return True
+
+
+class ControllerConnectivity(LinkSensor, BrewPiEntity):
+    """On while the controller is connected and answers."""
+
+    def __init__(self, coordinator: BrewPiCoordinator) -> None:
+        """Create the controller's link sensor."""
+        super().__init__(coordinator, "connectivity")
 
     @property
     def is_on(self) -> bool:
@@ -59,20 +63,12 @@ class ControllerConnectivity(BrewPiEntity, BinarySensorEntity):
         return self.coordinator.client.connected and self.coordinator.last_update_success
 
 
-class PanelConnectivity(PanelEntity, BinarySensorEntity):
-    """On while the panel's pages read; stays available when they do not."""
-
-    _attr_device_class = BinarySensorDeviceClass.CONNECTIVITY
-    _attr_entity_category = EntityCategory.DIAGNOSTIC
+class PanelConnectivity(LinkSensor, PanelEntity):
+    """On while the panel's pages read."""
 
     def __init__(self, coordinator: PanelCoordinator) -> None:
-        """Create the panel's connectivity sensor."""
+        """Create the panel's link sensor."""
         super().__init__(coordinator, "connectivity")
-
-    @property
-    def available(self) -> bool:
-        """Always available: it reports the link state itself."""
-        return True
 
     @property
     def is_on(self) -> bool:

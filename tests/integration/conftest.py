@@ -14,9 +14,6 @@ from unittest.mock import PropertyMock, patch
 
 import aiohttp
 import pytest
-from aiohttp import web
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import SOURCE_REAUTH
 from homeassistant.const import CONF_HOST, CONF_PORT
@@ -56,8 +53,6 @@ from custom_components.cellar_brewpi.panel_options import DEFAULT_PANEL_OPTIONS
 from scripts.emulators.alpha_panel import AlphaPanelEmulator
 from scripts.emulators.brewpi import BrewPiEmulator
 from tests.batches.fake_google import (
-    CLIENT_EMAIL,
-    KEY_ID,
     ROWS,
     SHEET_ID,
     TAB,
@@ -69,7 +64,10 @@ from tests.batches.fake_google import (
 from tests.heartbeat.moto_support import REGION as MOTO_REGION
 from tests.heartbeat.moto_support import SECRET as AWS_SECRET
 from tests.heartbeat.moto_support import MotoServer, start_moto_server, stop_moto_server
-from tests.recording.conftest import FakeInflux, VictoriaMetrics
+from tests.recording.conftest import (
+    VictoriaMetrics,
+    fake_influx,  # noqa: F401 - the shared fixture
+)
 
 
 @pytest.fixture(autouse=True)
@@ -353,23 +351,6 @@ async def victoria(tmp_path: Path) -> AsyncIterator[VictoriaMetrics]:
         server.stop()
 
 
-@pytest.fixture
-async def fake_influx() -> AsyncIterator[FakeInflux]:
-    """A loopback `/api/v2/write` that accepts everything until `respond` says otherwise."""
-    fake = FakeInflux()
-    app = web.Application()
-    app.router.add_post("/api/v2/write", fake.handle)
-    runner = web.AppRunner(app, handle_signals=False)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    server = site._server
-    assert server is not None
-    fake.port = server.sockets[0].getsockname()[1]  # type: ignore[attr-defined]
-    yield fake
-    await runner.cleanup()
-
-
 @pytest.fixture(scope="session")
 def moto_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MotoServer]:
     """One moto_server subprocess on loopback for the session."""
@@ -397,28 +378,6 @@ def moto(moto_server: MotoServer) -> Iterator[MotoServer]:
     moto_api(moto_server, "reset-auth", b"inf")
     yield moto_server
     moto_api(moto_server, "reset-auth", b"inf")
-
-
-@pytest.fixture(scope="session")
-def service_account() -> ServiceAccount:
-    """A throw-away service-account key."""
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    pem = key.private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption(),
-    ).decode()
-    info = {
-        "type": "service_account",
-        "project_id": "cellar-test",
-        "private_key_id": KEY_ID,
-        "private_key": pem,
-        "client_email": CLIENT_EMAIL,
-        "client_id": "109876543210987654321",
-        "auth_uri": "https://accounts.google.com/o/oauth2/auth",
-        "token_uri": "https://oauth2.googleapis.com/token",
-    }
-    return ServiceAccount(info=info, public_key=key.public_key())
 
 
 @pytest.fixture
