@@ -255,4 +255,9 @@ class FakeGoogleHandler(BaseHTTPRequestHandler):
 
 
 class FakeGoogleServer(ThreadingHTTPServer):
+    """One thread per request; `server_close()` joins them (ThreadingHTTPServer's daemon threads
+    are not tracked, so they could outlive the test and trip HA's cleanup check)."""
+
+    daemon_threads = False
+    block_on_close = True
     fake: FakeGoogle
