@@ -14,22 +14,8 @@ from custom_components.cellar_brewpi.batches import (
     batches_from_rows,
     parse_date,
 )
+from tests.batches.fake_google import HEADER
 
-HEADER = [
-    "Batch #",
-    "Split",
-    "Beer",
-    "Date Brewed",
-    "Batch Size",
-    "Vessel",
-    "Actual Volume",
-    "OG",
-    "FG",
-    "Notes",
-    "Packaged 1/6bbl",
-    "Packaged 1/2bbl",
-    "Packaged Cases 16oz",
-]
 RHINO = ["88", "", "Rhino", "9/30/2020", "10 bbl", "FV 10/1", "12", "12.6", "3.3", "dry hop d3"]
 
 
