@@ -32,11 +32,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
-import json
 import logging
 import math
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -82,8 +80,8 @@ from custom_components.cellar_brewpi.recording import (
 )
 from scripts.emulators.alpha_panel import AlphaPanelEmulator
 from scripts.emulators.brewpi_model import Controller
+from scripts.victoria_metrics import VICTORIA_METRICS, Key, VictoriaMetrics
 
-VICTORIA_METRICS = "/usr/bin/victoria-metrics"
 CONTROLLERS = 10
 VESSELS = 9
 CYCLE_SECONDS = 60
@@ -102,9 +100,6 @@ RESUMED = "Resumed, lost %d events."
 IDLE_TIMEOUT = 60.0
 IDLE_MARGIN = 0.5
 MAX_DRAIN_CALLS = 20
-
-type Key = tuple[str, tuple[tuple[str, str], ...], int]
-"""A sample's identity in VictoriaMetrics: metric name, sorted labels, timestamp in ms."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -263,84 +258,6 @@ def _keys(reading: Reading) -> list[Key]:
 
 
 # --- VictoriaMetrics --------------------------------------------------------------------------
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-class Victoria:
-    """A VictoriaMetrics process on loopback that can be stopped and started on the same port."""
-
-    def __init__(self, session: aiohttp.ClientSession, data_dir: Path) -> None:
-        """Reserve a port; nothing runs until `start`."""
-        self.session = session
-        self.data_dir = data_dir
-        self.port = _free_port()
-        self.process: asyncio.subprocess.Process | None = None
-
-    @property
-    def url(self) -> str:
-        """The base URL (the InfluxDB 2 write API is at /api/v2/write)."""
-        return f"http://127.0.0.1:{self.port}"
-
-    async def start(self) -> float:
-        """Start it and wait for `/health`; return the seconds that took."""
-        started = time.perf_counter()
-        self.process = await asyncio.create_subprocess_exec(
-            VICTORIA_METRICS,
-            f"-httpListenAddr=127.0.0.1:{self.port}",
-            f"-storageDataPath={self.data_dir}",
-            "-retentionPeriod=100y",
-            "-loggerLevel=ERROR",
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        async with asyncio.timeout(20):
-            while True:
-                try:
-                    async with self.session.get(f"{self.url}/health") as response:
-                        if response.status == 200:
-                            return time.perf_counter() - started
-                except aiohttp.ClientError:
-                    pass
-                await asyncio.sleep(0.02)
-
-    async def stop(self) -> None:
-        """Stop it (SIGTERM: it flushes and exits) and wait until its port is closed."""
-        if self.process is None:
-            return
-        process, self.process = self.process, None
-        process.terminate()
-        try:
-            await asyncio.wait_for(process.wait(), timeout=20)
-        except TimeoutError:
-            process.kill()
-            await process.wait()
-
-    async def samples(self, match: str) -> Counter[Key]:
-        """How many times each (metric, labels, timestamp) landed (VM keeps duplicates)."""
-        async with self.session.get(f"{self.url}/internal/force_flush") as response:
-            response.raise_for_status()
-        async with self.session.get(
-            f"{self.url}/api/v1/export", params={"match[]": match}
-        ) as response:
-            response.raise_for_status()
-            text = await response.text()
-        counts: Counter[Key] = Counter()
-        for line in text.splitlines():
-            if not line.strip():
-                continue
-            series = json.loads(line)
-            metric = dict(series["metric"])
-            name = metric.pop("__name__")
-            labels = tuple(sorted(metric.items()))
-            for stamp in series["timestamps"]:
-                counts[name, labels, stamp] += 1
-        return counts
 
 
 def _filesystem(path: Path) -> str:
@@ -708,7 +625,7 @@ async def _setup_ha(hass: HomeAssistant, url: str, out: Outage) -> Any:
 
 async def _outage(
     hass: HomeAssistant,
-    victoria: Victoria,
+    victoria: VictoriaMetrics,
     cycles: Sequence[Cycle],
     queue: DurableQueue,
     *,
@@ -722,7 +639,7 @@ async def _outage(
         await victoria.start()
         entry = await _setup_ha(hass, victoria.url, out)
         thread = None if entry is None else entry.runtime_data
-        await victoria.stop()
+        victoria.stop()
 
         await _fill(hass, queue, cycles, thread, out)
         out.ha_wrote = records.total(WROTE)
@@ -761,13 +678,13 @@ async def run_outage(hass: HomeAssistant, cycles: Sequence[Cycle], directory: Pa
         queue = await hass.async_add_executor_job(DurableQueue, path)
         try:
             async with aiohttp.ClientSession() as session:
-                victoria = Victoria(session, directory / "victoria")
+                victoria = VictoriaMetrics(session, directory / "victoria")
                 try:
                     await _outage(
                         hass, victoria, cycles, queue, path=path, records=records, out=out
                     )
                 finally:
-                    await victoria.stop()
+                    victoria.stop()
         finally:
             await hass.async_add_executor_job(queue.close)
     out.ha_caught_up = records.total(CAUGHT_UP)

@@ -52,6 +52,7 @@ from custom_components.cellar_brewpi.const import (
 from custom_components.cellar_brewpi.panel_options import DEFAULT_PANEL_OPTIONS
 from scripts.emulators.alpha_panel import AlphaPanelEmulator
 from scripts.emulators.brewpi import BrewPiEmulator
+from scripts.victoria_metrics import VictoriaMetrics
 from tests.batches.fake_google import (
     ROWS,
     SHEET_ID,
@@ -64,10 +65,6 @@ from tests.batches.fake_google import (
 from tests.heartbeat.moto_support import REGION as MOTO_REGION
 from tests.heartbeat.moto_support import SECRET as AWS_SECRET
 from tests.heartbeat.moto_support import MotoServer, start_moto_server, stop_moto_server
-from tests.recording.conftest import (
-    VictoriaMetrics,
-    fake_influx,  # noqa: F401 - the shared fixture
-)
 
 
 @pytest.fixture(autouse=True)

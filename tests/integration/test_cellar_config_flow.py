@@ -28,6 +28,7 @@ from custom_components.cellar_brewpi.const import (
     DOMAIN,
     KIND_CELLAR_SERVICES,
 )
+from scripts.victoria_metrics import VictoriaMetrics
 from tests.batches.fake_google import KEY_ID, FakeGoogle, api_error
 from tests.heartbeat.moto_support import MotoServer
 from tests.integration.conftest import (
@@ -42,7 +43,7 @@ from tests.integration.conftest import (
     moto_api,
     sheet_options,
 )
-from tests.recording.conftest import FakeInflux, VictoriaMetrics
+from tests.recording.conftest import FakeInflux
 
 ALARM_NAME = "CELLAR/INFO Main master alarm"
 

@@ -15,6 +15,7 @@ from pytest_homeassistant_custom_component.components.diagnostics import (
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.cellar_brewpi.const import CONF_INFLUXDB, CONF_TOKEN
+from scripts.victoria_metrics import VictoriaMetrics
 from tests.batches.fake_google import SHEET_ID, FakeGoogle, ServiceAccount, api_error
 from tests.heartbeat.moto_support import MotoServer
 from tests.integration.conftest import (
@@ -28,7 +29,6 @@ from tests.integration.conftest import (
     sheet_options,
     until,
 )
-from tests.recording.conftest import VictoriaMetrics
 
 REDACTED = "**REDACTED**"
 

@@ -24,6 +24,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry, async_
 from custom_components.cellar_brewpi.cellar import CellarServices
 from custom_components.cellar_brewpi.const import CONF_INFLUXDB, CONF_TOKEN, DOMAIN
 from scripts.emulators.alpha_panel import AlphaPanelEmulator
+from scripts.victoria_metrics import Key, VictoriaMetrics
 from tests.integration.conftest import (
     DROPPED,
     LAST_WRITE,
@@ -37,7 +38,7 @@ from tests.integration.conftest import (
     reauth_flows,
     until,
 )
-from tests.recording.conftest import FakeInflux, Key, VictoriaMetrics
+from tests.recording.conftest import FakeInflux
 
 PANEL_SAMPLES = 8 * 4 + 2
 """Samples per panel read: slots 1-8 have temp, set_point, valve_open and days_in_vessel; the

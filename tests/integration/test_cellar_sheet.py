@@ -19,6 +19,7 @@ from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 
 from custom_components.cellar_brewpi.const import CONF_SERVICE_ACCOUNT, CONF_SHEET, DOMAIN
+from scripts.victoria_metrics import VictoriaMetrics
 from tests.batches.fake_google import KEY_ID, SHEET_ID, TAB, FakeGoogle, api_error
 from tests.integration.conftest import (
     PANEL_UNIQUE_ID,
@@ -29,7 +30,6 @@ from tests.integration.conftest import (
     reauth_flows,
     sheet_options,
 )
-from tests.recording.conftest import VictoriaMetrics
 
 BEER = "sensor.fv_10_1_beer"
 BATCH = "sensor.fv_10_1_batch_number"

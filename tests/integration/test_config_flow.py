@@ -30,6 +30,7 @@ from custom_components.cellar_brewpi.const import (
 )
 from custom_components.cellar_brewpi.helpers import serial_by_id
 from scripts.emulators.brewpi import BrewPiEmulator
+from scripts.victoria_metrics import free_port
 
 
 @pytest.fixture(autouse=True)
@@ -71,14 +72,6 @@ async def silent_server() -> AsyncIterator[int]:
     await server.wait_closed()
 
 
-def _free_port() -> int:
-    import socket  # noqa: PLC0415
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 async def test_network_flow_creates_entry(
     hass: HomeAssistant, brewpi_emulator: BrewPiEmulator
 ) -> None:
@@ -104,7 +97,7 @@ async def test_network_flow_errors_then_recovers(
 ) -> None:
     flow_id = await _start_network_flow(hass)
     result = await hass.config_entries.flow.async_configure(
-        flow_id, {CONF_HOST: "127.0.0.1", CONF_PORT: _free_port()}
+        flow_id, {CONF_HOST: "127.0.0.1", CONF_PORT: free_port()}
     )
     assert result["type"] is FlowResultType.FORM
     assert result["errors"] == {"base": "cannot_connect"}
@@ -243,7 +236,7 @@ async def test_zeroconf_discovery_confirm(
 
 async def test_zeroconf_confirm_error(hass: HomeAssistant) -> None:
     result = await hass.config_entries.flow.async_init(
-        DOMAIN, context={"source": SOURCE_ZEROCONF}, data=_zeroconf(_free_port())
+        DOMAIN, context={"source": SOURCE_ZEROCONF}, data=_zeroconf(free_port())
     )
     result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
     assert result["type"] is FlowResultType.FORM
@@ -275,14 +268,14 @@ async def test_reconfigure_network(hass: HomeAssistant, brewpi_emulator: BrewPiE
         data={
             CONF_CONNECTION_TYPE: CONNECTION_NETWORK,
             CONF_HOST: "127.0.0.1",
-            CONF_PORT: _free_port(),
+            CONF_PORT: free_port(),
         },
     )
     entry.add_to_hass(hass)
     result = await entry.start_reconfigure_flow(hass)
     assert result["step_id"] == "reconfigure"
     result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {CONF_HOST: "127.0.0.1", CONF_PORT: _free_port()}
+        result["flow_id"], {CONF_HOST: "127.0.0.1", CONF_PORT: free_port()}
     )
     assert result["errors"] == {"base": "cannot_connect"}
     result = await hass.config_entries.flow.async_configure(

@@ -34,17 +34,10 @@ from custom_components.cellar_brewpi.const import (
 )
 from custom_components.cellar_brewpi.panel_options import CONF_SLOTS, DEFAULT_PANEL_OPTIONS
 from scripts.emulators.alpha_panel import AlphaPanelEmulator
+from scripts.victoria_metrics import free_port
 from tests.integration.conftest import PANEL_UNIQUE_ID
 
 NEW_VESSEL = {CONF_NUMBER: 10, CONF_LABEL: "FV 30/1", CONF_ADDRESS: 126, CONF_POSITION: 27}
-
-
-def _free_port() -> int:
-    import socket  # noqa: PLC0415
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _suggested(result: dict[str, Any]) -> dict[str, Any]:
@@ -136,7 +129,7 @@ async def test_panel_flow_errors_then_recovers(
 ) -> None:
     flow_id = await _start_panel_flow(hass)
     result = await hass.config_entries.flow.async_configure(
-        flow_id, {CONF_HOST: "127.0.0.1", CONF_PORT: _free_port()}
+        flow_id, {CONF_HOST: "127.0.0.1", CONF_PORT: free_port()}
     )
     assert result["type"] is FlowResultType.FORM
     assert result["errors"] == {"base": "cannot_connect"}
@@ -186,7 +179,7 @@ async def test_reconfigure_panel(hass: HomeAssistant, panel_emulator: AlphaPanel
         domain=DOMAIN,
         title="Alpha panel 127.0.0.1",
         unique_id=PANEL_UNIQUE_ID,
-        data={CONF_KIND: KIND_ALPHA_PANEL, CONF_HOST: "127.0.0.1", CONF_PORT: _free_port()},
+        data={CONF_KIND: KIND_ALPHA_PANEL, CONF_HOST: "127.0.0.1", CONF_PORT: free_port()},
         options=DEFAULT_PANEL_OPTIONS,
     )
     entry.add_to_hass(hass)
@@ -197,7 +190,7 @@ async def test_reconfigure_panel(hass: HomeAssistant, panel_emulator: AlphaPanel
     assert result["data_schema"]({}) == {CONF_HOST: "127.0.0.1", CONF_PORT: entry.data[CONF_PORT]}
 
     result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {CONF_HOST: "127.0.0.1", CONF_PORT: _free_port()}
+        result["flow_id"], {CONF_HOST: "127.0.0.1", CONF_PORT: free_port()}
     )
     assert result["type"] is FlowResultType.FORM
     assert result["errors"] == {"base": "cannot_connect"}

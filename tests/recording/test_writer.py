@@ -37,7 +37,8 @@ from custom_components.cellar_brewpi.recording import (
     to_line,
 )
 from custom_components.cellar_brewpi.recording.writer import MAX_RETRY_AFTER, parse_retry_after
-from tests.recording.conftest import FakeInflux, Key, VictoriaMetrics, eventually, free_port
+from scripts.victoria_metrics import Key, VictoriaMetrics, free_port
+from tests.recording.conftest import FakeInflux, eventually
 
 START = datetime(2026, 1, 1, tzinfo=UTC)
 
