@@ -27,9 +27,8 @@ from .const import (
 from .coordinator import BrewPiConfigEntry, BrewPiCoordinator, poll_interval
 from .entity import panel_device_info, vessel_identifier
 from .helpers import target_from_data
-from .hub import FreshReadings, get_hub
+from .hub import ControllerReading, FreshReadings, device_tag, get_hub
 from .panel_coordinator import PanelConfigEntry, PanelCoordinator
-from .recording import controller_readings, panel_readings
 from .services import async_setup_services
 
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
@@ -86,14 +85,10 @@ async def _async_setup_brewpi(hass: HomeAssistant, entry: BrewPiConfigEntry) -> 
     def publish() -> None:
         """Every fresh reading (poll or pushed T:) goes to the cellar services."""
         if coordinator.last_update_success and (data := coordinator.data) is not None:
-            readings = controller_readings(
-                entry.title,
-                data.temperatures,
-                data.settings,
-                data.read_at,
-                data.constants.temp_format,
+            reading = ControllerReading(
+                device_tag(entry), data.temperatures, data.settings, data.constants.temp_format
             )
-            hub.async_publish(FreshReadings(entry.entry_id, readings, data.read_at))
+            hub.async_publish(FreshReadings(entry.entry_id, data.read_at, reading))
 
     entry.async_on_unload(coordinator.async_add_listener(publish))
     entry.async_on_unload(partial(hub.async_forget, entry.entry_id))
@@ -111,10 +106,9 @@ async def _async_setup_panel(hass: HomeAssistant, entry: PanelConfigEntry) -> No
 
     @callback
     def publish() -> None:
-        """Every read of the panel goes to the cellar services, with each vessel's batch."""
+        """Every read of the panel goes to the cellar services."""
         if coordinator.last_update_success and (reading := coordinator.data) is not None:
-            readings = panel_readings(reading, hub.batch_tags(reading.read_at))
-            hub.async_publish(FreshReadings(entry.entry_id, readings, reading.read_at))
+            hub.async_publish(FreshReadings(entry.entry_id, reading.read_at, reading))
 
     entry.async_on_unload(coordinator.async_add_listener(publish))
     entry.async_on_unload(partial(hub.async_forget, entry.entry_id))

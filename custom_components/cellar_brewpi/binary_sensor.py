@@ -92,7 +92,7 @@ class GlycolValve(VesselEntity, BinarySensorEntity):
 
 
 class MasterAlarm(CellarEntity, BinarySensorEntity):
-    """On when no controller or panel has read fresh data for the alarm's minutes."""
+    """On when any controller or panel has read no fresh data for the alarm's minutes."""
 
     _attr_device_class = BinarySensorDeviceClass.PROBLEM
 
@@ -102,14 +102,15 @@ class MasterAlarm(CellarEntity, BinarySensorEntity):
 
     @property
     def is_on(self) -> bool:
-        """No fresh reading for too long (power cut, network down, every device silent)."""
+        """A device silent for too long (power cut, network down, a controller or panel dead)."""
         return self.services.alarm_on
 
     @property
     def extra_state_attributes(self) -> dict[str, Any]:
-        """When the last fresh reading arrived, and the alarm's minutes."""
+        """Which devices are silent, when the last fresh reading arrived, the alarm's minutes."""
         last = self.services.last_fresh_reading
         return {
+            "silent": self.services.silent_sources,
             "last_fresh_reading": last.isoformat() if last else None,
             "minutes": self.services.alarm_minutes,
         }

@@ -27,6 +27,7 @@ from homeassistant.helpers.event import async_track_time_interval
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 from homeassistant.util import dt as dt_util
 
+from .alpha_panel import PanelReading
 from .batches import (
     Batch,
     BatchSheet,
@@ -63,7 +64,7 @@ from .const import (
     HEARTBEAT_MIN_INTERVAL,
 )
 from .heartbeat import CloudWatchSettings, Heartbeat, HeartbeatAuthError, HeartbeatError
-from .hub import FreshReadings, get_hub
+from .hub import FreshReadings, get_hub, is_panel, is_source
 from .recording import (
     Drainer,
     DurableQueue,
@@ -72,8 +73,12 @@ from .recording import (
     InfluxNotFoundError,
     InfluxWriter,
     QueueStats,
+    Reading,
+    controller_readings,
+    panel_readings,
     to_line,
 )
+from .recording.points import NO_BATCH
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -186,6 +191,7 @@ class CellarServices:
         self._queue_lock = asyncio.Lock()
         self._heartbeat_at = -HEARTBEAT_MIN_INTERVAL
         self._heartbeat_task: asyncio.Task[None] | None = None
+        self._heartbeat_failing = False
         self._listeners: list[CALLBACK_TYPE] = []
 
     # --- lifecycle ------------------------------------------------------------------------
@@ -262,12 +268,59 @@ class CellarServices:
     def _async_fresh(self, fresh: FreshReadings) -> None:
         """Record the readings (disk first), then send a heartbeat if one is due."""
         if self.queue is not None:
-            lines = [to_line(reading) for reading in fresh.readings]
+            lines = [to_line(reading) for reading in self._points(fresh)]
             self.entry.async_create_background_task(
                 self.hass, self._async_enqueue(lines), "cellar_brewpi enqueue"
             )
-        self._async_maybe_heartbeat()
+        if self._drives_heartbeat(fresh.source):
+            self._async_maybe_heartbeat()
         self._async_notify()
+
+    def _points(self, fresh: FreshReadings) -> list[Reading]:
+        """The InfluxDB points of a read; a vessel's carry its batch as of the read's local day."""
+        reading = fresh.reading
+        if isinstance(reading, PanelReading):
+            day = dt_util.as_local(fresh.read_at).date()
+            tags = {
+                label: (batch.batch_number or NO_BATCH, batch.days_in_vessel(day) or 0)
+                for label, batch in (self.hub.batches or {}).items()
+            }
+            return panel_readings(reading, tags)
+        return controller_readings(
+            reading.device,
+            reading.temperatures,
+            reading.settings,
+            fresh.read_at,
+            reading.temp_format,
+        )
+
+    # --- which sources count ------------------------------------------------------------------
+
+    def _sources(self) -> list[ConfigEntry]:
+        """Every controller and panel configured (loaded or not: an absent one is silent)."""
+        return [e for e in self.hass.config_entries.async_entries(DOMAIN) if is_source(e)]
+
+    def _silent(self, entries: list[ConfigEntry]) -> list[ConfigEntry]:
+        """The entries that have read nothing fresh for the master alarm's minutes."""
+        now = dt_util.utcnow()
+        limit = timedelta(minutes=self.alarm_minutes)
+        return [
+            entry
+            for entry in entries
+            if now - self.hub.last_fresh.get(entry.entry_id, self._started) > limit
+        ]
+
+    def _drives_heartbeat(self, source: str) -> bool:
+        """
+        Whether a fresh read from `source` sends `PANEL_READ`.
+
+        As the old cellar service sent it, the heartbeat follows the panels' reads (the
+        controllers' when there is no panel), and only while none of those is silent: a live
+        controller never keeps the heartbeat going for a dead panel.
+        """
+        sources = self._sources()
+        drivers = [entry for entry in sources if is_panel(entry)] or sources
+        return any(e.entry_id == source for e in drivers) and not self._silent(drivers)
 
     async def _async_enqueue(self, lines: list[str]) -> None:
         """One transaction for the poll cycle's readings, then wake the drainer."""
@@ -349,8 +402,15 @@ class CellarServices:
             heartbeat, self.heartbeat = self.heartbeat, None
             await self.hass.async_add_executor_job(heartbeat.close)
         except HeartbeatError as err:
-            _LOGGER.debug("CloudWatch heartbeat not sent: %s", err)
+            if self._heartbeat_failing:
+                _LOGGER.debug("CloudWatch heartbeat not sent: %s", err)
+            else:
+                _LOGGER.warning("CloudWatch heartbeats are failing: %s", err)
+            self._heartbeat_failing = True
         else:
+            if self._heartbeat_failing:
+                _LOGGER.info("CloudWatch heartbeats are sent again")
+            self._heartbeat_failing = False
             self.last_heartbeat = sent_at
             self._async_resolved("cloudwatch_auth")
             self._async_notify()
@@ -365,8 +425,19 @@ class CellarServices:
         return max(self.hub.last_fresh.values(), default=None)
 
     @property
+    def silent_sources(self) -> list[str]:
+        """The names of the controllers and panels silent for the alarm's minutes."""
+        return [entry.title for entry in self._silent(self._sources())]
+
+    @property
     def alarm_on(self) -> bool:
-        """No fresh reading from any controller or panel for the alarm's minutes."""
+        """
+        A controller or panel has read nothing fresh for the alarm's minutes.
+
+        With no controller or panel configured, on when nothing has read for that long.
+        """
+        if sources := self._sources():
+            return bool(self._silent(sources))
         since = self.last_fresh_reading or self._started
         return dt_util.utcnow() - since > timedelta(minutes=self.alarm_minutes)
 

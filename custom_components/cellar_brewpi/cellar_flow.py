@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Mapping
 from typing import Any
 
 import probatio as vol
@@ -56,7 +57,12 @@ from .const import (
     DEFAULT_SYNC_INTERVAL,
 )
 from .heartbeat import HeartbeatAuthError, HeartbeatError
-from .recording import InfluxAuthError, InfluxError, InfluxNotFoundError
+from .recording import (
+    InfluxAuthError,
+    InfluxError,
+    InfluxNotFoundError,
+    InfluxWrongServerError,
+)
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -80,13 +86,23 @@ def _number(low: int, high: int, unit: str) -> NumberSelector:
     )
 
 
-def part_schema(part: str) -> vol.Schema:
-    """The form of a part."""
+def part_schema(part: str, stored: Mapping[str, Any] | None = None) -> vol.Schema:
+    """
+    The form of a part; `stored` is the part's saved options when it is being changed.
+
+    A secret already stored is never sent back to the browser: its field is optional and empty,
+    and leaving it empty keeps the stored value (see `normalize`).
+    """
+    stored = stored or {}
+
+    def secret(key: str) -> vol.Marker:
+        return vol.Optional(key) if stored.get(key) else vol.Required(key)
+
     fields: dict[Any, Any]
     if part == CONF_INFLUXDB:
         fields = {
             vol.Required(CONF_URL): URL,
-            vol.Required(CONF_TOKEN): PASSWORD,
+            secret(CONF_TOKEN): PASSWORD,
             vol.Required(CONF_ORG): TextSelector(),
             vol.Required(CONF_BUCKET): TextSelector(),
             vol.Required(CONF_QUEUE_LIMIT_MB, default=DEFAULT_QUEUE_LIMIT_MB): _number(
@@ -96,14 +112,14 @@ def part_schema(part: str) -> vol.Schema:
     elif part == CONF_CLOUDWATCH:
         fields = {
             vol.Required(CONF_REGION): TextSelector(),
-            vol.Required(CONF_ACCESS_KEY_ID): TextSelector(),
-            vol.Required(CONF_SECRET_ACCESS_KEY): PASSWORD,
+            secret(CONF_ACCESS_KEY_ID): PASSWORD,
+            secret(CONF_SECRET_ACCESS_KEY): PASSWORD,
             vol.Required(CONF_NAMESPACE, default=DEFAULT_NAMESPACE): TextSelector(),
             vol.Optional(CONF_ENDPOINT_URL): URL,
         }
     else:
         fields = {
-            vol.Required(CONF_SERVICE_ACCOUNT): MULTILINE,
+            secret(CONF_SERVICE_ACCOUNT): MULTILINE,
             vol.Required(CONF_SHEET_ID): TextSelector(),
             vol.Required(CONF_TAB): TextSelector(),
             vol.Required(CONF_SYNC_INTERVAL, default=DEFAULT_SYNC_INTERVAL): _number(
@@ -111,6 +127,11 @@ def part_schema(part: str) -> vol.Schema:
             ),
         }
     return vol.Schema(fields)
+
+
+def without_secrets(part: str, values: Mapping[str, Any]) -> dict[str, Any]:
+    """A part's values as a form may show them: every secret left out."""
+    return {key: value for key, value in values.items() if key not in SECRETS[part]}
 
 
 def secrets_schema(part: str) -> vol.Schema:
@@ -123,9 +144,18 @@ def secrets_schema(part: str) -> vol.Schema:
     )
 
 
-def normalize(part: str, user_input: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
-    """The part's options from a form (types fixed), or the field errors."""
+def normalize(
+    part: str, user_input: dict[str, Any], stored: Mapping[str, Any] | None = None
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """
+    The part's options from a form (types fixed), or the field errors.
+
+    A secret left empty keeps its `stored` value.
+    """
     values = {k: v.strip() if isinstance(v, str) else v for k, v in user_input.items()}
+    for key in SECRETS[part]:
+        if not values.get(key) and stored and stored.get(key):
+            values[key] = stored[key]
     for key in (CONF_QUEUE_LIMIT_MB, CONF_SYNC_INTERVAL):
         if key in values:
             values[key] = int(values[key])
@@ -138,6 +168,16 @@ def normalize(part: str, user_input: dict[str, Any]) -> tuple[dict[str, Any], di
             return values, {CONF_SERVICE_ACCOUNT: "invalid_service_account"}
         values[CONF_SERVICE_ACCOUNT] = account
     return values, {}
+
+
+# What a live check's failure tells the user, most specific first.
+CHECK_ERRORS: tuple[tuple[tuple[type[Exception], ...], str], ...] = (
+    ((InfluxAuthError, HeartbeatAuthError, SheetAuthError), "invalid_auth"),
+    ((InfluxWrongServerError,), "not_influxdb"),
+    ((InfluxNotFoundError,), "bucket_not_found"),
+    ((SheetNotFoundError,), "sheet_not_found"),
+    ((InfluxError, HeartbeatError, SheetError, ValueError), "cannot_connect"),
+)
 
 
 async def async_check_part(
@@ -154,16 +194,15 @@ async def async_check_part(
             finally:
                 await hass.async_add_executor_job(heartbeat.close)
         else:
-            await hass.async_add_executor_job(sheet_client(options).check)
-    except InfluxAuthError, HeartbeatAuthError, SheetAuthError:
-        return "invalid_auth"
-    except InfluxNotFoundError:
-        return "bucket_not_found"
-    except SheetNotFoundError:
-        return "sheet_not_found"
-    except InfluxError, HeartbeatError, SheetError, ValueError:
-        return "cannot_connect"
-    except Exception:
+            sheet = sheet_client(options)
+            try:
+                await hass.async_add_executor_job(sheet.check)
+            finally:
+                await hass.async_add_executor_job(sheet.close)
+    except Exception as err:
+        for errors, key in CHECK_ERRORS:
+            if isinstance(err, errors):
+                return key
         _LOGGER.exception("Unexpected error checking %s", part)
         return "unknown"
     return None
@@ -199,8 +238,9 @@ class CellarOptionsFlow(OptionsFlowWithReload):
 
     async def _async_part(self, part: str, user_input: dict[str, Any] | None) -> ConfigFlowResult:
         errors: dict[str, str] = {}
+        stored: dict[str, Any] = dict(self.config_entry.options.get(part, {}))
         if user_input is not None:
-            values, errors = normalize(part, user_input)
+            values, errors = normalize(part, user_input, stored)
             if not errors:
                 error = await async_check_part(
                     self.hass, part, values, self.config_entry.data[CONF_CELLAR_NAME]
@@ -208,13 +248,10 @@ class CellarOptionsFlow(OptionsFlowWithReload):
                 if error is None:
                     return self.async_create_entry(data={**self.config_entry.options, part: values})
                 errors["base"] = error
-        current = dict(self.config_entry.options.get(part, {}))
-        if isinstance(current.get(CONF_SERVICE_ACCOUNT), dict):
-            current[CONF_SERVICE_ACCOUNT] = json.dumps(current[CONF_SERVICE_ACCOUNT], indent=2)
         return self.async_show_form(
             step_id=part,
             data_schema=self.add_suggested_values_to_schema(
-                part_schema(part), user_input or current
+                part_schema(part, stored), without_secrets(part, user_input or stored)
             ),
             errors=errors,
         )

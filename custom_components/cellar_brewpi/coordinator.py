@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from typing import override
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 from homeassistant.util import dt as dt_util
 
-from .brewpi.client import BrewPiClient, BrewPiError
+from .brewpi.client import BrewPiClient, BrewPiError, BrewPiReplyError, BrewPiTimeoutError
 from .brewpi.models import (
     ControlConstants,
     ControlSettings,
@@ -19,11 +23,14 @@ from .brewpi.models import (
     Temperatures,
     VersionInfo,
 )
+from .brewpi.transport import describe
 from .const import CONF_POLL_INTERVAL, DEFAULT_POLL_INTERVAL, DOMAIN
 
 _LOGGER = logging.getLogger(__name__)
 
 type BrewPiConfigEntry = ConfigEntry[BrewPiCoordinator]
+
+ISSUE_HELD = "controller_held"
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +59,16 @@ def poll_interval(entry: ConfigEntry) -> timedelta:
 
 
 class BrewPiCoordinator(DataUpdateCoordinator[BrewPiData]):
-    """Keeps one controller's state: polled `t`, `s`, `l`; pushed `T:` applied immediately."""
+    """
+    Keeps one controller's state: polled `t`, `s`, `c`, `l`; pushed `T:` applied immediately.
+
+    Only the temperatures are needed for a poll to count: settings, constants and the display
+    keep their last good value when only their reply is lost, and the display (which some
+    firmware cannot show) is unknown until it answers. Each such reply logs one warning.
+
+    An outage logs one warning when it starts and one info when the controller is back; the
+    link's reconnects and every failed poll in between go to debug.
+    """
 
     config_entry: BrewPiConfigEntry
 
@@ -67,6 +83,9 @@ class BrewPiCoordinator(DataUpdateCoordinator[BrewPiData]):
         )
         self.client = client
         self._polling = False
+        self._down = False  # an outage was reported and has not ended
+        self._unanswered: set[str] = set()  # optional replies reported missing
+        self._recovery: asyncio.Task[None] | None = None
 
     @property
     def version(self) -> VersionInfo | None:
@@ -77,58 +96,190 @@ class BrewPiCoordinator(DataUpdateCoordinator[BrewPiData]):
         """
         Read the installed devices, then follow pushed temperatures and the link state.
 
-        The device list tells a disconnected probe (which reads 0) from a real 0.0 reading.
+        The device list tells a disconnected probe (which reads 0) from a real 0.0 reading; a
+        controller without one (firmware before 0.2), or one that does not answer it, still
+        works.
         """
-        try:
-            await self.client.async_get_devices()
-        except BrewPiError as err:
-            raise communication_error(err) from err
-        self.config_entry.async_on_unload(
-            self.client.subscribe_temperatures(self._async_handle_temperatures)
-        )
-        self.config_entry.async_on_unload(
-            self.client.subscribe_connection(self._async_handle_connection)
-        )
+        await self._async_read_devices()
+        entry = self.config_entry
+        entry.async_on_unload(self.client.subscribe_temperatures(self._async_handle_temperatures))
+        entry.async_on_unload(self.client.subscribe_connection(self._async_handle_connection))
+        entry.async_on_unload(self.client.subscribe_contention(self._async_handle_contention))
+        entry.async_on_unload(self._async_forget_issues)
+
+    async def _async_read_devices(self) -> None:
+        version = self.client.version
+        if version is None or not version.has_device_manager:
+            return
+        await self._optional("the device list", self.client.async_get_devices, None)
 
     async def _async_update_data(self) -> BrewPiData:
         """Read temperatures, settings, constants and the LCD."""
         self._polling = True
+        client = self.client
+        previous = self.data
         try:
-            temperatures = await self.client.async_get_temperatures()
-            if 0.0 in (temperatures.beer_temp, temperatures.fridge_temp):
-                # 0 is also what a probe unplugged since the last device list reads.
-                await self.client.async_get_devices()
-                temperatures = await self.client.async_get_temperatures()
-            settings = await self.client.async_get_settings()
-            constants = await self.client.async_get_constants()
-            lcd = await self.client.async_get_lcd()
-        except BrewPiError as err:
-            raise communication_error(err) from err
+            try:
+                temperatures = await client.async_get_temperatures()
+                version = client.version
+                if (
+                    version is not None
+                    and version.zero_is_no_reading
+                    and 0.0 in (temperatures.beer_temp, temperatures.fridge_temp)
+                ):
+                    # 0 is also what a probe unplugged since the last device list reads.
+                    await self._async_read_devices()
+                    temperatures = await client.async_get_temperatures()
+                settings = await self._optional(
+                    "the settings",
+                    client.async_get_settings,
+                    previous.settings if previous else None,
+                )
+                constants = await self._optional(
+                    "the unit and limits",
+                    client.async_get_constants,
+                    previous.constants if previous else None,
+                )
+                lcd = await self._optional(
+                    "the display", client.async_get_lcd, previous.lcd if previous else None
+                )
+            except BrewPiError as err:
+                self._report_down(str(err) or type(err).__name__)
+                raise communication_error(err) from err
+            if settings is None or constants is None:
+                # The first poll needs them: without the mode and the unit nothing is shown.
+                self._report_down("no settings or constants yet")
+                raise UpdateFailed(translation_domain=DOMAIN, translation_key="no_settings")
         finally:
             self._polling = False
+        self._down = False
         return BrewPiData(temperatures, settings, constants, lcd, dt_util.utcnow())
+
+    async def _optional[T](
+        self, what: str, fetch: Callable[[], Awaitable[T]], last: T | None
+    ) -> T | None:
+        """
+        A reply the chamber can do without: its last value when it is lost or does not parse.
+
+        Reported once (a warning) until it answers again. A lost link still fails the poll.
+        """
+        try:
+            value = await fetch()
+        except (BrewPiTimeoutError, BrewPiReplyError) as err:
+            if what in self._unanswered:
+                _LOGGER.debug("%s: no usable reply for %s: %s", self.name, what, err)
+            else:
+                self._unanswered.add(what)
+                _LOGGER.warning(
+                    "%s gave no usable reply for %s, which keeps its last value: %s",
+                    self.name,
+                    what,
+                    err,
+                )
+            return last
+        self._unanswered.discard(what)
+        return value
+
+    def _report_down(self, reason: str) -> None:
+        """One warning per outage; the rest at debug."""
+        if self._down:
+            _LOGGER.debug("%s still unavailable: %s", self.name, reason)
+            return
+        self._down = True
+        _LOGGER.warning(
+            "%s (%s) is unavailable: %s", self.name, describe(self.client.target), reason
+        )
+
+    @override
+    async def _async_refresh(
+        self,
+        log_failures: bool = True,
+        raise_on_auth_failed: bool = False,
+        scheduled: bool = False,
+        raise_on_entry_error: bool = False,
+    ) -> None:
+        """Refresh; failures are reported by `_report_down` (once), not on every poll."""
+        await super()._async_refresh(
+            log_failures=False,
+            raise_on_auth_failed=raise_on_auth_failed,
+            scheduled=scheduled,
+            raise_on_entry_error=raise_on_entry_error,
+        )
+
+    @override
+    @callback
+    def async_set_update_error(self, err: Exception) -> None:
+        """Go unavailable without logging: the outage was reported once already."""
+        self.last_exception = err
+        if self.last_update_success:
+            self.last_update_success = False
+            self.async_update_listeners()
 
     @callback
     def _async_handle_temperatures(self, temperatures: Temperatures) -> None:
-        """A `T:` line arrived unasked: show it at once (a poll's own reply comes with the poll)."""
-        if not self._polling and self.data is not None and self.last_update_success:
+        """
+        A `T:` line arrived unasked: show it at once (a poll's own reply comes with the poll).
+
+        After a failed poll the controller evidently answers again: poll now instead of at the
+        next interval.
+        """
+        if self._polling or self.data is None:
+            return
+        if self.last_update_success:
             self.async_set_updated_data(
                 replace(self.data, temperatures=temperatures, read_at=dt_util.utcnow())
+            )
+        else:
+            self._async_recover()
+
+    @callback
+    def _async_recover(self) -> None:
+        """Poll at once (not debounced), unless a recovery poll runs already."""
+        if self._recovery is None or self._recovery.done():
+            self._recovery = self.config_entry.async_create_background_task(
+                self.hass, self.async_refresh(), "cellar_brewpi refresh after reconnect"
             )
 
     @callback
     def _async_handle_connection(self, connected: bool) -> None:  # noqa: FBT001
         """The link went down or came back."""
         if connected:
-            self.config_entry.async_create_background_task(
-                self.hass, self.async_request_refresh(), "cellar_brewpi refresh after reconnect"
-            )
+            self._async_recover()
         else:
+            self._report_down(f"link lost: {self.client.last_disconnect_reason}")
             self.async_set_update_error(
                 UpdateFailed(translation_domain=DOMAIN, translation_key="link_lost")
             )
         # The connectivity entity shows the link state even while the others are unavailable.
         self.async_update_listeners()
+
+    @callback
+    def _async_handle_contention(self, contended: bool) -> None:  # noqa: FBT001
+        """Another program holds the controller: say so in a repair issue, not in a loop."""
+        issue_id = f"{self.config_entry.entry_id}_{ISSUE_HELD}"
+        if not contended:
+            ir.async_delete_issue(self.hass, DOMAIN, issue_id)
+            return
+        _LOGGER.warning(
+            "%s keeps closing the link right after each connect: another program holds it",
+            self.name,
+        )
+        ir.async_create_issue(
+            self.hass,
+            DOMAIN,
+            issue_id,
+            is_fixable=False,
+            severity=ir.IssueSeverity.ERROR,
+            translation_key=ISSUE_HELD,
+            translation_placeholders={
+                "name": self.config_entry.title,
+                "target": describe(self.client.target),
+            },
+        )
+
+    @callback
+    def _async_forget_issues(self) -> None:
+        ir.async_delete_issue(self.hass, DOMAIN, f"{self.config_entry.entry_id}_{ISSUE_HELD}")
 
     @callback
     def async_apply_settings(self, settings: ControlSettings) -> None:

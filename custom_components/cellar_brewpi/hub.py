@@ -4,22 +4,42 @@ The cellar hub: where every controller and panel reports its fresh readings.
 Controllers and panels are separate config entries; the cellar services entry (InfluxDB recording,
 the CloudWatch heartbeat, the master alarm) and the vessels' batch sensors need their readings and
 the Sheet's batches across entries. One hub per Home Assistant instance carries them.
+
+Home Assistant loads entries in any order and reloads the services entry after an options change,
+so readings can arrive while no services entry listens. While a services entry is configured, the
+hub keeps those readings (bounded) and hands them over when the services subscribe: none is lost.
 """
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.util.hass_dict import HassKey
 
+from .alpha_panel import PanelReading
 from .batches import Batch
-from .const import DOMAIN
-from .recording import Reading
+from .brewpi.models import ControlSettings, Temperatures
+from .const import CONF_KIND, DOMAIN, KIND_ALPHA_PANEL, KIND_CELLAR_SERVICES
 
 DATA_HUB: HassKey[CellarHub] = HassKey(DOMAIN)
+
+MAX_PENDING = 100_000
+"""Readings kept while no services entry listens (about a day of 60 controllers at 60 s)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ControllerReading:
+    """One read of a BrewPi controller: what the services record."""
+
+    device: str  # the stable `device` tag (see `device_tag`)
+    temperatures: Temperatures
+    settings: ControlSettings | None
+    temp_format: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,19 +47,46 @@ class FreshReadings:
     """One poll cycle's (or one pushed update's) readings of one controller or panel."""
 
     source: str  # the config entry id of the controller or panel
-    readings: list[Reading]
     read_at: datetime
+    reading: ControllerReading | PanelReading
+
+    @property
+    def from_panel(self) -> bool:
+        """Whether a panel read these (the heartbeat follows the panels' reads)."""
+        return isinstance(self.reading, PanelReading)
 
 
 type ReadingsSink = Callable[[FreshReadings], None]
 
 
+def is_source(entry: ConfigEntry) -> bool:
+    """Whether an entry of the domain reads data: a controller or a panel, and not disabled."""
+    return entry.data.get(CONF_KIND) != KIND_CELLAR_SERVICES and entry.disabled_by is None
+
+
+def is_panel(entry: ConfigEntry) -> bool:
+    """Whether an entry is an Alpha panel."""
+    return entry.data.get(CONF_KIND) == KIND_ALPHA_PANEL
+
+
+def device_tag(entry: ConfigEntry) -> str:
+    """
+    The controller's stable name in InfluxDB's `device` tag.
+
+    It is the controller's identity, which renaming the entry or the device does not change: its
+    mDNS name (`fermenter1`), `host:port` for an IP address, or the serial port's by-id name.
+    """
+    return str(entry.unique_id).rsplit("/", 1)[-1]
+
+
 class CellarHub:
     """Fans readings out to the cellar services and batches out to the vessels."""
 
-    def __init__(self) -> None:
+    def __init__(self, hass: HomeAssistant) -> None:
         """Nothing is connected yet."""
+        self._hass = hass
         self._sinks: list[ReadingsSink] = []
+        self._pending: deque[FreshReadings] = deque(maxlen=MAX_PENDING)
         self._batch_listeners: list[CALLBACK_TYPE] = []
         self.batches: dict[str, Batch] | None = None  # by vessel label; None: no Sheet data
         self.last_fresh: dict[str, datetime] = {}
@@ -50,18 +97,34 @@ class CellarHub:
         if self.last_fresh.get(fresh.source) == fresh.read_at:
             return
         self.last_fresh[fresh.source] = fresh.read_at
+        if not self._sinks:
+            if self._services_configured():
+                self._pending.append(fresh)
+            return
         for sink in list(self._sinks):
             sink(fresh)
 
+    def _services_configured(self) -> bool:
+        return any(
+            entry.data.get(CONF_KIND) == KIND_CELLAR_SERVICES and entry.disabled_by is None
+            for entry in self._hass.config_entries.async_entries(DOMAIN)
+        )
+
     @callback
     def async_forget(self, source: str) -> None:
-        """A controller or panel was unloaded: it no longer counts for the master alarm."""
+        """A controller or panel was unloaded: it no longer counts as fresh."""
         self.last_fresh.pop(source, None)
 
     @callback
     def async_subscribe(self, sink: ReadingsSink) -> CALLBACK_TYPE:
-        """Receive every fresh set of readings; returns the unsubscribe function."""
+        """
+        Receive every fresh set of readings; returns the unsubscribe function.
+
+        Readings published while nobody listened are delivered first, oldest first.
+        """
         self._sinks.append(sink)
+        while self._pending:
+            sink(self._pending.popleft())
         return lambda: self._sinks.remove(sink)
 
     @callback
@@ -77,18 +140,9 @@ class CellarHub:
         self._batch_listeners.append(listener)
         return lambda: self._batch_listeners.remove(listener)
 
-    def batch_tags(self, today: datetime) -> dict[str, tuple[str, int]]:
-        """Per vessel label: (batch number, days in vessel), as the old service tagged points."""
-        if not self.batches:
-            return {}
-        return {
-            label: (batch.batch_number or "0", batch.days_in_vessel(today.date()) or 0)
-            for label, batch in self.batches.items()
-        }
-
 
 def get_hub(hass: HomeAssistant) -> CellarHub:
     """The instance's hub, created on first use."""
     if (hub := hass.data.get(DATA_HUB)) is None:
-        hub = hass.data[DATA_HUB] = CellarHub()
+        hub = hass.data[DATA_HUB] = CellarHub(hass)
     return hub

@@ -23,6 +23,7 @@ from custom_components.cellar_brewpi.alpha_panel import (
     build_slots,
 )
 from scripts.emulators.alpha_panel import AlphaPanelEmulator, Vessel
+from scripts.emulators.brewpi import BrewPiEmulator
 
 type StartEmulator = Callable[..., Awaitable[AlphaPanelEmulator]]
 
@@ -248,12 +249,29 @@ async def test_http_500_is_a_connection_error(
         await panel.async_set_setpoint(DEFAULT_SLOTS[0], 40)
 
 
-async def test_missing_page_is_a_connection_error(
+async def test_missing_page_is_not_a_panel_page(
     session: aiohttp.ClientSession, start_emulator: StartEmulator
 ) -> None:
+    """The server answers, but without the panel's page: a parse error, not "unreachable"."""
     emulator = await start_emulator()
-    with pytest.raises(AlphaPanelConnectionError, match=r"003\.html answered HTTP 404"):
+    with pytest.raises(
+        AlphaPanelParseError, match=r"003\.html answered HTTP 404 Not Found: not one of the panel"
+    ):
         await client(session, emulator, pages=(1, 2, 3)).async_read()
+
+
+async def test_a_server_that_does_not_speak_http_is_not_a_panel(
+    session: aiohttp.ClientSession, socket_enabled: None
+) -> None:
+    """A BrewPi controller's raw TCP port answers the GET with plain text lines."""
+    controller = BrewPiEmulator(speedup=0.0)
+    port = await controller.start_tcp()
+    try:
+        panel = AlphaPanel(session, "127.0.0.1", port=port, page_pause=0, timeout=2)
+        with pytest.raises(AlphaPanelParseError, match="answered, but not in HTTP: Bad status"):
+            await panel.async_read()
+    finally:
+        await controller.stop()
 
 
 async def test_unreachable_panel(

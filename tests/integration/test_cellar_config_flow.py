@@ -6,10 +6,12 @@ import json
 from typing import Any
 from unittest.mock import patch
 
+import probatio
 from aiohttp import web
 from homeassistant.config_entries import SOURCE_USER, ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers import entity_registry as er
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
@@ -259,12 +261,53 @@ async def test_sheet_errors_then_saved(
     assert entry.state is ConfigEntryState.LOADED
     assert set(entry.runtime_data.sheet.data) == {"FV 10/1", "FV 10/2", "BBT 3"}
 
-    # Changing it again shows the key as JSON text, the other values as saved.
+    # Changing it again shows the values as saved, but never the key.
     result = await _options_step(hass, entry, CONF_SHEET)
-    assert json.loads(_suggested(result, CONF_SERVICE_ACCOUNT)) == account
+    assert _suggested(result, CONF_SERVICE_ACCOUNT) is None
     assert _suggested(result, CONF_TAB) == sheet_options(account)[CONF_TAB]
     assert _suggested(result, CONF_SHEET_ID) == sheet_options(account)[CONF_SHEET_ID]
     hass.config_entries.options.async_abort(result["flow_id"])
+
+
+async def test_stored_secrets_never_reach_the_browser(
+    hass: HomeAssistant,
+    add_services: AddServices,
+    victoria: VictoriaMetrics,
+    moto: MotoServer,
+    google: FakeGoogle,
+    account: dict[str, Any],
+) -> None:
+    """Every options form of every part: no stored secret in what is sent; empty keeps it."""
+    await victoria.start()
+    options = {
+        CONF_INFLUXDB: influx_options(victoria.url),
+        CONF_CLOUDWATCH: cloudwatch_options(moto.endpoint),
+        CONF_SHEET: sheet_options(account),
+    }
+    entry = await add_services(**options)
+    secrets = [
+        options[CONF_INFLUXDB]["token"],
+        options[CONF_CLOUDWATCH]["access_key_id"],
+        options[CONF_CLOUDWATCH]["secret_access_key"],
+        account["private_key"],
+        account["client_email"],
+    ]
+    for part in (CONF_INFLUXDB, CONF_CLOUDWATCH, CONF_SHEET):
+        result = await _options_step(hass, entry, part)
+        # What the frontend receives: the form serialised as HA's flow view sends it.
+        sent = json.dumps(
+            probatio.to_field_list(result["data_schema"], custom_serializer=cv.custom_serializer)
+        )
+        assert not [secret for secret in secrets if secret in sent], part
+        # Every value but the secrets submitted again, the secrets left empty: all kept.
+        form = {
+            marker.schema: (marker.description or {}).get("suggested_value")
+            for marker in result["data_schema"].schema
+        }
+        form = {key: value for key, value in form.items() if value is not None}
+        result = await _submit(hass, result, form)
+        assert result["type"] is FlowResultType.CREATE_ENTRY, result.get("errors")
+        assert entry.options[part] == options[part]
 
 
 async def test_master_alarm_minutes(hass: HomeAssistant, add_services: AddServices) -> None:

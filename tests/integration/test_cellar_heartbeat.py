@@ -123,10 +123,13 @@ async def test_an_unreachable_cloudwatch_is_tried_again_next_minute(
     entry = await add_services(cloudwatch=cloudwatch_options("not a url"))
     await add_entry(hass, panel_entry)
     await hass.async_block_till_done(wait_background_tasks=True)
-    await _tick(hass, freezer)
-    failures = [r.getMessage() for r in caplog.records if "heartbeat not sent" in r.getMessage()]
-    assert len(failures) == 2
-    assert "Invalid endpoint: not a url" in failures[0]
+    for _ in range(3):
+        await _tick(hass, freezer)
+    # One warning when the heartbeats start failing; every later failure at debug.
+    records = [r for r in caplog.records if r.name.endswith(".cellar") and "eartbeat" in r.msg]
+    assert [r.levelno for r in records] == [logging.WARNING] + [logging.DEBUG] * 3
+    assert "CloudWatch heartbeats are failing" in records[0].getMessage()
+    assert "Invalid endpoint: not a url" in records[0].getMessage()
     assert issue_ids(hass) == set()
     assert reauth_flows(hass, entry) == []
     assert entry.runtime_data.heartbeat is not None

@@ -152,8 +152,9 @@ async def test_every_reading_recorded_once_with_its_read_time(
     assert series[0]["values"] == [round(panel_emulator.vessels[1].temperature, 1)] * 2
     series = await victoria.export('{__name__="cellar_panel_read_set_point",slot="1"}')
     assert series[0]["values"][1] == 48
-    # The controller's Fermentrack columns, tagged with its name.
-    device = {"device": "BrewPi fermenter1", "temp_format": "C"}
+    # The controller's Fermentrack columns.
+    # The tag is the controller's identity (its unique id), not a name that can be renamed.
+    device = {"device": "fermenter1", "temp_format": "C"}
     for column in ("beer_temp", "beer_set", "fridge_temp", "fridge_set", "room_temp", "state"):
         assert stamps(samples, f"brewpi_{column}", **device) == [
             ms(moment) for moment in controller_reads

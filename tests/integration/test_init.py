@@ -61,31 +61,36 @@ async def test_unavailable_and_recovery(
     advance: Advance,
 ) -> None:
     assert hass.states.get(BEER).state != STATE_UNAVAILABLE
-    caplog.set_level(logging.INFO)
+    caplog.set_level(logging.DEBUG, logger="custom_components.cellar_brewpi")
     brewpi_emulator.faults.stall = True
-    for _ in range(2):
+    for _ in range(4):
         freezer.tick(timedelta(seconds=60))
         async_fire_time_changed(hass)
         await hass.async_block_till_done(wait_background_tasks=True)
         assert hass.states.get(BEER).state == STATE_UNAVAILABLE
         assert hass.states.get(CLIMATE).state == STATE_UNAVAILABLE
         assert hass.states.get(LINK).state == STATE_OFF
-    # Two failed polls (the stalled link is also dropped by the staleness watchdog): logged once.
-    assert len(_coordinator_records(caplog, logging.ERROR)) == 1
+    # Four failed polls, the stale link dropped and reconnects failing: one warning, no error.
+    (warning,) = _records(caplog, logging.WARNING)
+    assert warning.getMessage().startswith("BrewPi fermenter1 (127.0.0.1:")
+    assert "is unavailable" in warning.getMessage()
+    assert _records(caplog, logging.INFO) == []
 
     brewpi_emulator.faults.stall = False
     await advance(lambda: hass.states.get(BEER).state != STATE_UNAVAILABLE)
     assert hass.states.get(LINK).state == STATE_ON
-    assert [r.getMessage() for r in _coordinator_records(caplog, logging.INFO)] == [
+    assert [r.getMessage() for r in _records(caplog, logging.INFO)] == [
         "Fetching BrewPi fermenter1 data recovered"
     ]
+    assert len(_records(caplog, logging.WARNING)) == 1
 
 
-def _coordinator_records(caplog: pytest.LogCaptureFixture, level: int) -> list[logging.LogRecord]:
+def _records(caplog: pytest.LogCaptureFixture, level: int) -> list[logging.LogRecord]:
+    """The integration's records of exactly this level."""
     return [
         r
         for r in caplog.records
-        if r.name == "custom_components.cellar_brewpi.coordinator" and r.levelno == level
+        if r.name.startswith("custom_components.cellar_brewpi") and r.levelno == level
     ]
 
 

@@ -32,6 +32,7 @@ from custom_components.cellar_brewpi.recording import (
     InfluxRejectedError,
     InfluxRetryableError,
     InfluxWriter,
+    InfluxWrongServerError,
     controller_readings,
     panel_readings,
     to_line,
@@ -254,6 +255,111 @@ async def test_check(session: aiohttp.ClientSession, fake_influx: FakeInflux) ->
         await writer.check()
     with pytest.raises(InfluxRetryableError):
         await writer.check()
+
+
+@pytest.mark.parametrize(
+    "make_response",
+    [
+        lambda: web.Response(status=200, text="<html>any web server</html>"),
+        lambda: web.Response(status=201),
+        lambda: web.Response(status=404, text="404: Not Found"),
+        lambda: web.Response(status=401, text="login required"),
+        lambda: web.Response(status=400, text="bad request"),
+        lambda: web.Response(status=302, headers={"Location": "/login"}),
+    ],
+    ids=["200", "201", "404-plain", "401-plain", "400-plain", "redirect"],
+)
+async def test_check_refuses_what_is_not_influxdb(
+    session: aiohttp.ClientSession,
+    fake_influx: FakeInflux,
+    make_response: Callable[[], web.Response],
+) -> None:
+    """A web server that is not InfluxDB's write API is named as such, never "bucket not found"."""
+
+    async def respond(_: list[str]) -> web.Response:
+        return make_response()
+
+    fake_influx.respond = respond
+    with pytest.raises(InfluxWrongServerError, match="not as InfluxDB's write API"):
+        await writer_for(session, fake_influx.url).check()
+
+
+async def test_check_accepts_influxdb_answers_by_their_headers(
+    session: aiohttp.ClientSession, fake_influx: FakeInflux
+) -> None:
+    """InfluxDB's 400 to an empty write counts, known by its headers; its 404 is the bucket."""
+    answers = iter(
+        [
+            web.Response(status=400, text="no points", headers={"X-Influxdb-Build": "OSS"}),
+            web.Response(status=404, text="nope", headers={"X-Influxdb-Version": "v2.7.12"}),
+        ]
+    )
+
+    async def respond(_: list[str]) -> web.Response:
+        return next(answers)
+
+    fake_influx.respond = respond
+    writer = writer_for(session, fake_influx.url)
+    await writer.check()
+    with pytest.raises(InfluxNotFoundError):
+        await writer.check()
+
+
+async def test_a_write_counts_only_when_answered_204(
+    session: aiohttp.ClientSession, fake_influx: FakeInflux, queue: DurableQueue
+) -> None:
+    """A server answering 200 to everything stores nothing: the points stay queued."""
+
+    async def respond(_: list[str]) -> web.Response:
+        return web.Response(status=200, text="OK")
+
+    fake_influx.respond = respond
+    writer = writer_for(session, fake_influx.url)
+    with pytest.raises(InfluxWrongServerError):
+        await writer.write(lines(3))
+    queue.enqueue(lines(10))
+    drainer = drainer_for(queue, writer)
+    result = await drainer.drain_once()
+    assert isinstance(result.error, InfluxWrongServerError)
+    assert result.written == 0
+    assert result.backoff == 1.0
+    assert drainer.last_success is None
+    assert queue.stats().queued == 10
+    fake_influx.respond = None  # now it answers 204
+    assert (await drainer.drain_once()).written == 10
+    assert queue.stats().queued == 0
+
+
+async def test_backoff_is_capped_so_the_drain_restarts_promptly(
+    session: aiohttp.ClientSession, fake_influx: FakeInflux, queue: DurableQueue
+) -> None:
+    """Down for 12 attempts: the waits grow to 20 s and stay there, so the drain starts at most
+    20 s after the server is back (the target is 30 s), with one request per wait meanwhile."""
+    down = 12
+
+    async def respond(_: list[str]) -> web.Response | None:
+        nonlocal down
+        if down:
+            down -= 1
+            return web.Response(status=503)
+        return None
+
+    fake_influx.respond = respond
+    waits: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        waits.append(seconds)
+        await asyncio.sleep(0)
+
+    drainer = drainer_for(queue, writer_for(session, fake_influx.url), sleep=sleep)
+    queue.enqueue(lines(5))
+    task = asyncio.create_task(drainer.run(asyncio.Event()))
+    await eventually(lambda: queue.stats().queued == 0)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert waits == [1.0, 2.0, 4.0, 8.0, 16.0, 20.0, 20.0, 20.0, 20.0, 20.0, 20.0, 20.0]
+    assert len(fake_influx.requests) == 13
 
 
 # --- the drainer against fake servers --------------------------------------------------------

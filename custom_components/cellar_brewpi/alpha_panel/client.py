@@ -104,21 +104,33 @@ class AlphaPanel:
         return self._pages
 
     async def _get(self, path: str, params: Mapping[str, str] | None = None) -> str:
-        """GET `path` and return the body text; any failure is an `AlphaPanelConnectionError`."""
+        """
+        GET `path` and return the body text.
+
+        Something that answers, but not as the panel does (not in HTTP at all, or with a 4xx for
+        the panel's page), raises `AlphaPanelParseError`; no answer, a timeout or a 5xx raises
+        `AlphaPanelConnectionError`.
+        """
         url = self._base_url + path
         try:
             async with (
                 asyncio.timeout(self._timeout),
                 self._session.get(url, params=params, allow_redirects=False) as response,
             ):
-                if response.status != 200:  # noqa: PLR2004
-                    raise AlphaPanelConnectionError(
-                        f"{url} answered HTTP {response.status} {response.reason or ''}".rstrip()
-                    )
+                status = response.status
+                if status != 200:  # noqa: PLR2004
+                    answer = f"{url} answered HTTP {status} {response.reason or ''}".rstrip()
+                    if status >= 500:  # noqa: PLR2004
+                        raise AlphaPanelConnectionError(answer)
+                    raise AlphaPanelParseError(f"{answer}: not one of the panel's pages")
                 return await response.text(errors="replace")
         except TimeoutError as err:
             raise AlphaPanelConnectionError(
                 f"{url} did not answer within {self._timeout:g} s"
+            ) from err
+        except aiohttp.ClientResponseError as err:  # an answer that is not HTTP
+            raise AlphaPanelParseError(
+                f"{url} answered, but not in HTTP: {err.message.splitlines()[0]}"
             ) from err
         except aiohttp.ClientError as err:
             raise AlphaPanelConnectionError(f"{url} failed: {err!r}") from err

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from .framing import ENCODING, LineFramer
 from .models import (
+    PRE_0_1_VERSION,
     ControlConstants,
     ControlSettings,
     ControlVariables,
@@ -51,6 +52,17 @@ HANDSHAKE_RESEND = 1.0
 """The version request `n` is repeated this often until a valid `N:` arrives."""
 INVALID_VERSION = "0.0.0"
 SETPOINT_LIMIT = 1000.0
+REQUEST_ATTEMPTS = 3
+"""How often a request is sent before it fails: a reply lost to line noise is asked for again."""
+HELD_LINK = 30.0
+"""A link the controller closes sooner than this after connecting counts as taken away."""
+TAKEN_LINKS = 3
+"""After this many links in a row taken away, another program holds the controller."""
+CONTENDED_BACKOFF = 300.0
+"""How long to wait between connects while another program holds the controller."""
+CLOSED_BY_PEER = "connection closed by the controller"
+NO_VERSION_COMMAND = "invalid command received by arduino: n"
+"""How BrewPi before 0.1 answers the version request (a plain-text `D:` line)."""
 
 
 class BrewPiError(Exception):
@@ -67,6 +79,14 @@ class BrewPiTimeoutError(BrewPiConnectionError):
 
 class BrewPiProtocolError(BrewPiError):
     """The peer answers, but not as a BrewPi controller (no valid version in the handshake)."""
+
+
+class BrewPiReplyError(BrewPiError):
+    """The controller answered a request, but its reply did not parse, every time it was sent."""
+
+
+class BrewPiNotSupportedError(BrewPiError):
+    """The controller's firmware has no such command (the device list before 0.2)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,14 +110,25 @@ class _Link:
     task: asyncio.Task[None] | None = None
     lost: asyncio.Event = field(default_factory=asyncio.Event)
     lines_seen: int = 0
+    bytes_seen: int = 0
+    opened_at: float = field(default_factory=time.monotonic)
 
 
 @dataclass(slots=True)
 class _Pending:
-    """The request waiting for its reply: `match` returns the result for a matching message."""
+    """
+    The request waiting for its reply: `match` returns the result for a matching message.
+
+    A line with the reply's `prefix` that does not parse ends the wait at once (`_Unreadable`).
+    """
 
     match: Callable[[Message], Any]
     future: asyncio.Future[Any]
+    prefix: str = ""
+
+
+class _Unreadable(Exception):  # noqa: N818 - internal signal, never raised to callers
+    """The reply arrived but did not parse."""
 
 
 class _LogLimiter:
@@ -127,6 +158,13 @@ def _is_version(message: Message) -> VersionInfo | None:
     if isinstance(message, VersionInfo) and message.version not in {"", INVALID_VERSION}:
         return message
     return None
+
+
+def _handshake_reply(message: Message) -> VersionInfo | None:
+    """A valid version; or BrewPi before 0.1, which answers `n` as an invalid command."""
+    if isinstance(message, LogMessage) and message.text.lower().startswith(NO_VERSION_COMMAND):
+        return PRE_0_1_VERSION
+    return _is_version(message)
 
 
 def _of_type[T](cls: type[T]) -> Callable[[Message], T | None]:
@@ -171,6 +209,9 @@ class BrewPiClient:
         self._connected = False
         self._closing = False
         self._last_temperatures = 0.0
+        self._taken_links = 0
+        self._contended = False
+        self.last_disconnect_reason: str | None = None
 
         self._version: VersionInfo | None = None
         self._settings: ControlSettings | None = None
@@ -180,6 +221,7 @@ class BrewPiClient:
         self._reconnects = 0
         self._temperature_listeners: list[Callable[[Temperatures], None]] = []
         self._connection_listeners: list[Callable[[bool], None]] = []
+        self._contention_listeners: list[Callable[[bool], None]] = []
 
     # --- state ---------------------------------------------------------------------------
 
@@ -197,6 +239,18 @@ class BrewPiClient:
     def version(self) -> VersionInfo | None:
         """The version from the last successful handshake."""
         return self._version
+
+    @property
+    def contended(self) -> bool:
+        """
+        Whether another program holds the controller.
+
+        The firmware keeps one client and drops the old one when a new one connects: when the
+        controller closes link after link right after the connect, something else (Fermentrack,
+        a second Home Assistant) keeps taking it. The client then connects only every
+        `CONTENDED_BACKOFF` seconds instead of fighting over it.
+        """
+        return self._contended
 
     @property
     def temperatures(self) -> Temperatures | None:
@@ -240,6 +294,10 @@ class BrewPiClient:
     def subscribe_connection(self, callback: Callable[[bool], None]) -> Callable[[], None]:
         """Call `callback(True/False)` when the link comes up or goes down; returns unsubscribe."""
         return self._subscribe(self._connection_listeners, callback)
+
+    def subscribe_contention(self, callback: Callable[[bool], None]) -> Callable[[], None]:
+        """Call `callback(contended)` when `contended` changes; returns unsubscribe."""
+        return self._subscribe(self._contention_listeners, callback)
 
     @staticmethod
     def _subscribe[C](listeners: list[C], callback: C) -> Callable[[], None]:
@@ -302,16 +360,22 @@ class BrewPiClient:
         if self._closing:
             raise BrewPiConnectionError("client closed")
         self._version = version
+        self._tracker.zero_is_no_reading = version.zero_is_no_reading
         self._connected = True
         self._last_temperatures = time.monotonic()
-        _LOGGER.debug("Connected to %s: firmware %s", self._name, version.version)
+        _LOGGER.debug("Connected to %s: firmware %s", self._name, version.firmware_version)
         self._notify_connection(connected=True)
         return version
 
     async def _handshake(self, link: _Link) -> VersionInfo:
-        """Send `n` every second until the first `N:` with a real version arrives."""
+        """
+        Send `n` every second until the first `N:` with a real version arrives.
+
+        A peer that sent anything but never a version is not a BrewPi (`BrewPiProtocolError`),
+        also when it closes the connection (an HTTP server answering `n` with an error page).
+        """
         future: asyncio.Future[VersionInfo] = asyncio.get_running_loop().create_future()
-        self._pending = _Pending(_is_version, future)
+        self._pending = _Pending(_handshake_reply, future)
         try:
             async with asyncio.timeout(self._handshake_timeout):
                 while not future.done():
@@ -319,13 +383,19 @@ class BrewPiClient:
                     await asyncio.wait([future], timeout=HANDSHAKE_RESEND)
                 return future.result()
         except TimeoutError as err:
-            if link.lines_seen:
+            if link.bytes_seen:
                 raise BrewPiProtocolError(
                     f"{self._name} sent no valid version within {self._handshake_timeout} s"
                 ) from err
             raise BrewPiTimeoutError(
                 f"{self._name} did not answer within {self._handshake_timeout} s"
             ) from err
+        except BrewPiConnectionError as err:
+            if link.bytes_seen:
+                raise BrewPiProtocolError(
+                    f"{self._name} answered, but not as a BrewPi controller, and closed the link"
+                ) from err
+            raise
         finally:
             self._pending = None
             if not future.done():
@@ -357,19 +427,24 @@ class BrewPiClient:
         self._dying.discard(link)
 
     async def _supervise(self) -> None:
-        """Watch the link; when it dies, reconnect with a doubling backoff."""
+        """
+        Watch the link; when it dies, reconnect with a doubling backoff.
+
+        Attempts are logged at debug: whoever shows the link's state (the integration) tells
+        the user once when it goes down and once when it is back.
+        """
         delay = self._reconnect_initial
         while True:
             link = self._link
             if link is not None:
                 await self._watch(link)
             await self._drop_link()
-            await asyncio.sleep(delay)
+            await asyncio.sleep(CONTENDED_BACKOFF if self._contended else delay)
             delay = min(delay * 2, self._reconnect_max)
             try:
                 await self._open_link()
             except BrewPiError as err:
-                self._limiter.warning("reconnect", "Cannot reconnect to %s: %s", self._name, err)
+                _LOGGER.debug("Cannot reconnect to %s: %s", self._name, err)
                 await self._drop_link()
                 continue
             except Exception:
@@ -378,23 +453,30 @@ class BrewPiClient:
                 continue
             self._reconnects += 1
             delay = self._reconnect_initial
-            _LOGGER.info("Reconnected to %s", self._name)
+            _LOGGER.debug("Reconnected to %s", self._name)
 
     async def _watch(self, link: _Link) -> None:
-        """Return when the link is lost or has been silent (no `T:`) for `stale_after` s."""
+        """
+        Return when the link is lost or has been silent (no `T:`) for `stale_after` s.
+
+        A link that holds for `HELD_LINK` s ends a contention.
+        """
         while not link.lost.is_set():
-            remaining = self._last_temperatures + self._stale_after - time.monotonic()
+            now = time.monotonic()
+            remaining = self._last_temperatures + self._stale_after - now
             if remaining <= 0:
-                self._limiter.warning(
-                    "stale",
-                    "No temperatures from %s for %s s; reconnecting",
-                    self._name,
-                    self._stale_after,
-                )
-                self._lose(link, "stale link")
+                _LOGGER.debug("No temperatures from %s for %s s", self._name, self._stale_after)
+                self._lose(link, f"no temperatures for {self._stale_after:g} s")
                 return
+            held = link.opened_at + HELD_LINK - now
+            if self._taken_links and held <= 0:
+                self._taken_links = 0
+                self._set_contended(contended=False)
+                continue
             try:
-                async with asyncio.timeout(remaining):
+                async with asyncio.timeout(
+                    min(remaining, held) if self._taken_links else remaining
+                ):
                     await link.lost.wait()
             except TimeoutError:
                 continue
@@ -410,11 +492,30 @@ class BrewPiClient:
             )
         if self._connected and link is self._link:
             self._connected = False
-            if self._closing or expected:
-                _LOGGER.debug("Link to %s closed: %s", self._name, reason)
-            else:
-                self._limiter.warning("lost", "Link to %s lost: %s", self._name, reason)
+            self.last_disconnect_reason = reason
+            _LOGGER.debug("Link to %s closed: %s", self._name, reason)
+            if not (self._closing or expected):
+                self._count_taken(link, reason)
             self._notify_connection(connected=False)
+
+    def _count_taken(self, link: _Link, reason: str) -> None:
+        """A controller that closes link after link right after the connect is held elsewhere."""
+        if reason != CLOSED_BY_PEER or time.monotonic() - link.opened_at >= HELD_LINK:
+            self._taken_links = 0
+            return
+        self._taken_links += 1
+        if self._taken_links >= TAKEN_LINKS:
+            self._set_contended(contended=True)
+
+    def _set_contended(self, *, contended: bool) -> None:
+        if contended == self._contended:
+            return
+        self._contended = contended
+        for callback in list(self._contention_listeners):
+            try:
+                callback(contended)
+            except Exception:
+                _LOGGER.exception("Error in BrewPi contention listener")
 
     def _notify_connection(self, *, connected: bool) -> None:
         for callback in list(self._connection_listeners):
@@ -427,9 +528,10 @@ class BrewPiClient:
 
     async def _read_loop(self, link: _Link) -> None:
         """Read until EOF or error, handling every complete line."""
-        reason = "connection closed by the controller"
+        reason = CLOSED_BY_PEER
         try:
             while data := await link.reader.read(READ_CHUNK):
+                link.bytes_seen += len(data)
                 overlong = self._framer.counters.discarded_overlong
                 for line in self._framer.feed(data):
                     link.lines_seen += 1
@@ -476,6 +578,9 @@ class BrewPiClient:
                 pass
         pending = self._pending
         if pending is not None and not pending.future.done():
+            if isinstance(message, MalformedLine) and message.prefix == pending.prefix:
+                pending.future.set_exception(_Unreadable(message.reason))
+                return
             result = pending.match(message)
             if result is not None:
                 pending.future.set_result(result)
@@ -508,83 +613,107 @@ class BrewPiClient:
             self._lose(link, f"write failed: {err!r}")
             raise BrewPiConnectionError(f"cannot write to {self._name}: {err!r}") from err
 
-    async def _request[T](self, command: str, match: Callable[[Message], T | None]) -> T:
-        """Send `command` and return what `match` makes of the first matching reply."""
+    async def _request[T](
+        self, command: str, prefix: str, match: Callable[[Message], T | None]
+    ) -> T:
+        """
+        Send `command` and return what `match` makes of the first matching reply.
+
+        A reply lost on the line (truncated, garbled) is asked for again: up to
+        `REQUEST_ATTEMPTS` sends, each waiting `request_timeout` s, or until a line with the
+        reply's `prefix` arrives that does not parse. Every command is safe to repeat (reads, and
+        writes of absolute settings). Raises `BrewPiTimeoutError` when no reply came and
+        `BrewPiReplyError` when the replies did not parse.
+        """
         if not self._connected:
             raise BrewPiConnectionError(f"not connected to {self._name}")
+        unreadable: _Unreadable | None = None
         async with self._lock:
-            link = self._link
-            if not self._connected or link is None:
-                raise BrewPiConnectionError(f"not connected to {self._name}")
-            future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
-            self._pending = _Pending(match, future)
-            try:
-                await self._send(link, command)
-                async with asyncio.timeout(self._request_timeout):
-                    return await future
-            except TimeoutError as err:
-                raise BrewPiTimeoutError(
-                    f"{self._name} did not answer {command!r} within {self._request_timeout} s"
-                ) from err
-            finally:
-                self._pending = None
+            for attempt in range(1, REQUEST_ATTEMPTS + 1):
+                link = self._link
+                if not self._connected or link is None:
+                    raise BrewPiConnectionError(f"not connected to {self._name}")
+                future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
+                self._pending = _Pending(match, future, prefix)
+                try:
+                    await self._send(link, command)
+                    async with asyncio.timeout(self._request_timeout):
+                        return await future
+                except TimeoutError:
+                    _LOGGER.debug("%s: no reply to %r (attempt %d)", self._name, command, attempt)
+                except _Unreadable as err:
+                    unreadable = err
+                finally:
+                    self._pending = None
+        if unreadable is not None:
+            raise BrewPiReplyError(
+                f"{self._name} answered {command!r} with a reply that does not parse: {unreadable}"
+            )
+        raise BrewPiTimeoutError(
+            f"{self._name} did not answer {command!r} ({REQUEST_ATTEMPTS} tries of "
+            f"{self._request_timeout:g} s)"
+        )
 
     def _current_temperatures(self, message: Message) -> Temperatures | None:
         return self._tracker.current if isinstance(message, TemperatureUpdate) else None
 
     async def async_get_temperatures(self) -> Temperatures:
         """Ask for temperatures (`t`)."""
-        return await self._request("t", self._current_temperatures)
+        return await self._request("t", "T", self._current_temperatures)
 
     async def async_get_settings(self) -> ControlSettings:
         """Ask for the control settings (`s`)."""
-        return await self._request("s", _of_type(ControlSettings))
+        return await self._request("s", "S", _of_type(ControlSettings))
 
     async def async_get_constants(self) -> ControlConstants:
         """Ask for the control constants (`c`): unit and setpoint limits."""
-        return await self._request("c", _of_type(ControlConstants))
+        return await self._request("c", "C", _of_type(ControlConstants))
 
     async def async_get_variables(self) -> ControlVariables:
         """Ask for the control variables (`v`, PID internals)."""
-        return await self._request("v", _of_type(ControlVariables))
+        return await self._request("v", "V", _of_type(ControlVariables))
 
     async def async_get_version(self) -> VersionInfo:
         """Ask for the version (`n`)."""
-        return await self._request("n", _is_version)
+        return await self._request("n", "N", _is_version)
 
     async def async_get_lcd(self) -> LcdText:
         """Ask for the LCD text (`l`)."""
-        return await self._request("l", _of_type(LcdText))
+        return await self._request("l", "L", _of_type(LcdText))
 
     async def async_get_devices(self) -> DeviceList:
         """
         Ask for the installed devices with their values (`d{v:1}`).
 
-        The list is kept and used to tell a real 0.0 reading from a disconnected probe.
+        The list is kept and used to tell a real 0.0 reading from a disconnected probe. Firmware
+        before 0.2 has no device manager: `BrewPiNotSupportedError`, nothing is sent (it would
+        run every letter of the command as a command of its own).
         """
-        return await self._request("d{v:1}", _of_type(DeviceList))
+        if self._version is not None and not self._version.has_device_manager:
+            raise BrewPiNotSupportedError(f"{self._name} has no device list (firmware < 0.2)")
+        return await self._request("d{v:1}", "d", _of_type(DeviceList))
 
     async def async_get_wifi(self) -> WifiInfo:
         """Ask for WiFi information (`W`, WiFi builds only)."""
-        return await self._request("W", _of_type(WifiInfo))
+        return await self._request("W", "W", _of_type(WifiInfo))
 
     async def async_get_probe_names(self) -> ProbeNames:
         """Ask for the probe names (`p`; the reply is an `N:` without a `v` key)."""
-        return await self._request("p", _of_type(ProbeNames))
+        return await self._request("p", "N", _of_type(ProbeNames))
 
     async def async_set_beer_constant(self, temp: float) -> ControlSettings:
         """Hold the beer at `temp`; returns the settings the controller reports back."""
         command = f'j{{mode:"b",beerSet:{_format_setpoint(temp)}}}'
-        return await self._request(command, _of_type(ControlSettings))
+        return await self._request(command, "S", _of_type(ControlSettings))
 
     async def async_set_fridge_constant(self, temp: float) -> ControlSettings:
         """Hold the fridge at `temp`; returns the settings the controller reports back."""
         command = f'j{{mode:"f",fridgeSet:{_format_setpoint(temp)}}}'
-        return await self._request(command, _of_type(ControlSettings))
+        return await self._request(command, "S", _of_type(ControlSettings))
 
     async def async_set_off(self) -> ControlSettings:
         """Turn temperature control off; returns the settings the controller reports back."""
-        return await self._request('j{mode:"o"}', _of_type(ControlSettings))
+        return await self._request('j{mode:"o"}', "S", _of_type(ControlSettings))
 
     async def async_reboot(self) -> None:
         """Reboot the controller (`R`, no reply). The link is dropped and re-established."""

@@ -1,10 +1,18 @@
 """
 Turn one line from the controller into a typed message. `parse_line` never raises.
 
-Quirks handled here:
-- `N:` is both the version (reply to `n`, has a `v` key) and the probe names (reply to `p`).
+Every reply format the firmware has used since 2012 (see `Firmware`) is accepted:
+- `N:` is the version (reply to `n`) in four shapes: `0.1.0` (0.1.x), `"0.1.1"` (0.2 development
+  builds), `{ver:"0.2.0",shield:"2",sim:0,board:"leonardo"}` (the same, unquoted keys) and
+  `{"v":"0.2.4","n":...}` (0.2 and later; `n` and `l` an integer or a string, `b` a letter or its
+  character code). An `N:` without a version is the probe names (reply to `p`).
+- `L:` is a JSON array of lines, or before 0.1 the lines joined by `<BR>`.
+- `D:` is a JSON log message, or before 0.2 plain text.
+- `S:` and `C:` use short keys, or before 0.1 long ones (`beerSetting`, `tempSettingMin`);
+  numbers may come as strings with blanks (`" 20.00"`, `"600"`); `C:` of the Spark's 0.4 develop
+  firmware has no setpoint limits.
 - Legacy compact `T:` uses short keys and sends only changed fields (`TemperatureUpdate.partial`);
-  `Log1Temp` is the room temperature.
+  `Log1Temp` is the room temperature; before 0.1 there is no `State`.
 - A truncated line directly followed by the next message without a newline (BrewPi/firmware#86):
   the last complete `X:{...}` in the line is used.
 - Control characters inside JSON strings (thorrak/brewpi-esp#63) are accepted, and single-quoted
@@ -20,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from .log_messages import expand_log_message
 from .models import (
+    DEFAULT_LIMITS,
     ControlConstants,
     ControlMode,
     ControlSettings,
@@ -87,6 +96,9 @@ def _parse_prefixed(line: str) -> Message:
     try:
         payload = decode_json(body)
     except (ValueError, RecursionError) as err:
+        plain = _PLAIN_PARSERS.get(prefix)
+        if plain is not None and (message := plain(body)) is not None:
+            return message
         return MalformedLine(prefix, line, f"invalid JSON: {err}")
     if prefix in UNMODELLED_PREFIXES:
         return UnknownMessage(prefix, payload)
@@ -184,33 +196,41 @@ def _temperatures(payload: Any) -> TemperatureUpdate:
     return TemperatureUpdate(values=values, partial=partial)
 
 
+def _either(data: dict[str, Any], key: str, old_key: str) -> Any:
+    """A value sent under its key or, by firmware before 0.1, under its long name."""
+    return data[key] if key in data else data.get(old_key)
+
+
 def _settings(payload: Any) -> ControlSettings:
     data = _object(payload)
     mode = ControlMode(data["mode"]) if "mode" in data else None
     if mode is None:
         raise PayloadError("no mode")
-    beer_set = number(data.get("beerSet"))
-    fridge_set = number(data.get("fridgeSet"))
-    if mode is ControlMode.OFF:
-        # Both setpoints are "invalid" in mode off and read 0.
-        beer_set = None if beer_set == 0 else beer_set
-        fridge_set = None if fridge_set == 0 else fridge_set
+    beer_set = number(_either(data, "beerSet", "beerSetting"))
+    fridge_set = number(_either(data, "fridgeSet", "fridgeSetting"))
+    # Invalid setpoints read 0 (or null): both in mode off, the beer's in fridge constant.
+    if beer_set == 0 and mode in {ControlMode.OFF, ControlMode.FRIDGE_CONSTANT}:
+        beer_set = None
+    if fridge_set == 0 and mode is ControlMode.OFF:
+        fridge_set = None
     return ControlSettings(
         mode=mode,
         beer_set=beer_set,
         fridge_set=fridge_set,
-        heat_estimator=number(data.get("heatEst")),
-        cool_estimator=number(data.get("coolEst")),
+        heat_estimator=number(_either(data, "heatEst", "heatEstimator")),
+        cool_estimator=number(_either(data, "coolEst", "coolEstimator")),
     )
 
 
 def _constants(payload: Any) -> ControlConstants:
     data = _object(payload)
     temp_format = data.get("tempFormat")
-    set_min = number(data.get("tempSetMin"))
-    set_max = number(data.get("tempSetMax"))
-    if temp_format not in {"C", "F"} or set_min is None or set_max is None:
-        raise PayloadError("tempFormat, tempSetMin or tempSetMax missing")
+    if temp_format not in DEFAULT_LIMITS:
+        raise PayloadError("no tempFormat")
+    set_min = number(_either(data, "tempSetMin", "tempSettingMin"))
+    set_max = number(_either(data, "tempSetMax", "tempSettingMax"))
+    if set_min is None or set_max is None or set_min >= set_max:
+        set_min, set_max = DEFAULT_LIMITS[temp_format]
     return ControlConstants(
         temp_format=temp_format, temp_set_min=set_min, temp_set_max=set_max, raw=data
     )
@@ -220,16 +240,35 @@ def _variables(payload: Any) -> ControlVariables:
     return ControlVariables(raw=_object(payload))
 
 
+BOARD_WORDS = {"leonardo": "l", "standard": "s", "uno": "s", "mega": "m"}
+"""Boards as 0.2 development builds named them (`board:"leonardo"`)."""
+
+_VERSION = re.compile(r"\d+\.\d+\.\d+\S*")
+
+
 def _board(value: Any) -> str:
-    """Return the board letter; some builds send its character code as a number."""
+    """Return the board letter; some builds send its character code or its name."""
     if isinstance(value, int) and not isinstance(value, bool) and 32 <= value < 127:  # noqa: PLR2004
         return chr(value)
-    text = _text(value)
+    text = _text(value).strip()
+    if len(text) > 1:
+        return BOARD_WORDS.get(text.lower(), "?")
     return text or "?"
 
 
 def _names_or_version(payload: Any) -> VersionInfo | ProbeNames:
+    if isinstance(payload, str):  # `N:"0.1.1"` of 0.2 development builds
+        if (version := _plain_version(payload)) is None:
+            raise PayloadError("not a version")
+        return version
     data = _object(payload)
+    if "v" not in data and "ver" in data:  # 0.2 development builds
+        return VersionInfo(
+            version=_text(data["ver"]),
+            shield=_text(data.get("shield")),
+            simulator=_flag(data.get("sim")),
+            board=_board(data.get("board")),
+        )
     if "v" not in data:
         return ProbeNames(names={str(k): _text(v) for k, v in data.items()})
     return VersionInfo(
@@ -246,6 +285,33 @@ def _names_or_version(payload: Any) -> VersionInfo | ProbeNames:
 
 def _lcd(payload: Any) -> LcdText:
     return LcdText(lines=tuple(_text(line).rstrip() for line in _array(payload)))
+
+
+# --- replies that are not JSON -----------------------------------------------------------
+
+
+def _plain_version(body: str) -> VersionInfo | None:
+    """`N:0.1.0` (0.1.x)."""
+    text = body.strip().strip('"')
+    return VersionInfo(version=text) if _VERSION.fullmatch(text) else None
+
+
+def _plain_lcd(body: str) -> LcdText | None:
+    """`L:line<BR>line<BR>...` (before 0.1)."""
+    if "<BR>" not in body:
+        return None
+    lines = body.split("<BR>")
+    if lines and not lines[-1].strip():
+        lines.pop()
+    return LcdText(lines=tuple(line.rstrip() for line in lines))
+
+
+def _plain_log(body: str) -> LogMessage | None:
+    """`D:Received new setting: mode = b` (before 0.2); never a broken JSON or glued line."""
+    text = body.strip()
+    if not text or text.startswith("{") or _SALVAGE.search(text):
+        return None
+    return LogMessage(log_type="I", log_id=-1, values=(), text=text)
 
 
 def _wifi(payload: Any) -> WifiInfo:
@@ -313,5 +379,10 @@ _PARSERS: dict[str, Callable[[Any], Message]] = {
     "W": _wifi,
     "d": _devices,
     "D": _log,
+}
+_PLAIN_PARSERS: dict[str, Callable[[str], Message | None]] = {
+    "N": _plain_version,
+    "L": _plain_lcd,
+    "D": _plain_log,
 }
 _KNOWN_PREFIXES = frozenset(_PARSERS) | UNMODELLED_PREFIXES

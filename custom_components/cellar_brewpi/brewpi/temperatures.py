@@ -9,8 +9,10 @@ What "no value" looks like depends on the firmware:
 | no room sensor | `""` | key absent |
 | setpoints in mode off | `0` | `null` |
 
-A `0` beer/fridge temperature is therefore only trusted when the installed-device list (`d:`)
-shows an active probe with that function that has a reading; without a device list it is `None`.
+On today's BrewPi-ESP a `0` beer/fridge temperature is therefore only trusted when the
+installed-device list (`d:`) shows an active probe with that function that has a reading; without
+a device list it is `None`. Older firmware sends `null` for a missing reading, so its `0` is a
+reading (`zero_is_no_reading=False`).
 """
 
 from __future__ import annotations
@@ -59,6 +61,7 @@ class TemperatureTracker:
         self._devices: DeviceList | None = None
         self._mode: ControlMode | None = None
         self._current: Temperatures | None = None
+        self.zero_is_no_reading = True  # until the firmware is known: today's BrewPi-ESP
 
     @property
     def current(self) -> Temperatures | None:
@@ -127,7 +130,7 @@ class TemperatureTracker:
 
     def _probe(self, value: Any, function: DeviceFunction) -> float | None:
         reading = number(value)
-        if reading == 0 and not self._probe_has_reading(function):
+        if reading == 0 and self.zero_is_no_reading and not self._probe_has_reading(function):
             return None
         return reading
 

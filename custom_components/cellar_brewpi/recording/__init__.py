@@ -24,6 +24,7 @@ from .writer import (
     InfluxRejectedError,
     InfluxRetryableError,
     InfluxWriter,
+    InfluxWrongServerError,
     RunBlocking,
 )
 
@@ -39,6 +40,7 @@ __all__ = [
     "InfluxRejectedError",
     "InfluxRetryableError",
     "InfluxWriter",
+    "InfluxWrongServerError",
     "QueueStats",
     "Reading",
     "RunBlocking",

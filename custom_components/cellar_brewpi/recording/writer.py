@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Protocol
 import aiohttp
 
 if TYPE_CHECKING:
-    from collections.abc import Awaitable, Callable, Sequence
+    from collections.abc import Awaitable, Callable, Mapping, Sequence
 
     from .queue import DurableQueue
 
@@ -34,6 +34,9 @@ _LOGGER = logging.getLogger(__name__)
 WRITE_PATH = "/api/v2/write"
 GZIP_LEVEL = 1
 """Fast compression: 5 000 points (about 1 MB) take a millisecond or two in the event loop."""
+
+NO_CONTENT = 204
+"""How InfluxDB's write API answers a write it stored; no other status counts as stored."""
 
 MAX_ERROR_BODY = 65536
 """Bytes of an error answer read (InfluxDB's are small JSON; a proxy's HTML page may not be)."""
@@ -46,9 +49,8 @@ POINT_STATUSES = frozenset({400, 413, 422})
 the drainer bisects the batch. Any other 4xx is about the request itself (a proxy, a redirect, a
 wrong URL) and keeps the points, with backoff, instead of dead-lettering a whole healthy queue."""
 
-EMPTY_WRITE_MESSAGE = "writing requires points"
-"""InfluxDB 2's 400 for an empty write, sent after it checked the token, org, bucket and the
-write permission."""
+INFLUX_HEADERS = ("X-Influxdb-Version", "X-Influxdb-Build")
+"""Headers InfluxDB (and VictoriaMetrics' InfluxDB API) put on every answer."""
 
 
 class RunBlocking(Protocol):
@@ -80,6 +82,15 @@ class InfluxRetryableError(InfluxError):
         self.retry_after = retry_after
 
 
+class InfluxWrongServerError(InfluxRetryableError):
+    """
+    The URL does not answer as InfluxDB's write API (for example any web server's 200 page).
+
+    InfluxDB (1.8, 2, 3 and Cloud) and VictoriaMetrics answer an accepted write with 204 No
+    Content; anything else stored nothing. The points stay queued and are retried with backoff.
+    """
+
+
 class InfluxRejectedError(InfluxError):
     """The server refused the request for another 4xx reason (e.g. 400: a malformed point)."""
 
@@ -108,6 +119,16 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
     if not math.isfinite(seconds):
         return None
     return min(max(seconds, 0.0), MAX_RETRY_AFTER)
+
+
+def _is_influx_answer(headers: Mapping[str, str], text: str) -> bool:
+    """Whether an error answer comes from an InfluxDB API: its headers or its JSON error shape."""
+    if any(name in headers for name in INFLUX_HEADERS):
+        return True
+    with contextlib.suppress(ValueError):
+        body = json.loads(text)
+        return isinstance(body, dict) and isinstance(body.get("message"), str) and "code" in body
+    return False
 
 
 def _message(text: str) -> str:
@@ -148,9 +169,10 @@ class InfluxWriter:
 
     async def write(self, lines: Sequence[str]) -> None:
         """
-        Write the lines in one gzip request; return when the server accepted them (2xx).
+        Write the lines in one gzip request; return when the server stored them (204).
 
-        Raises `InfluxAuthError` (401/403), `InfluxNotFoundError` (404), `InfluxRetryableError`
+        Raises `InfluxAuthError` (401/403), `InfluxNotFoundError` (404), `InfluxWrongServerError`
+        (any other 2xx: not InfluxDB's write API, nothing was stored), `InfluxRetryableError`
         (429, 408, 5xx, 3xx, connection errors, timeouts) or `InfluxRejectedError` (other 4xx).
         """
         if not lines:
@@ -160,13 +182,16 @@ class InfluxWriter:
 
     async def check(self) -> None:
         """
-        Check the URL, token, org and bucket without writing anything: POST an empty body.
+        Check that the URL is InfluxDB's write API and the token, org and bucket work.
 
-        VictoriaMetrics answers 204. InfluxDB 2 checks the token (401), the org and bucket (404)
-        and the write permission (403) before it reads the body, and only then answers 400
-        "writing requires points"; so any 400 to an empty body means the settings work.
+        It POSTs an empty body, so nothing is written. VictoriaMetrics and InfluxDB 1.8 answer
+        204. InfluxDB 2 and Cloud check the token (401), the org and bucket (404) and the write
+        permission (403) before they read the body, and only then answer 400 "writing requires
+        points": a 400 from InfluxDB (its headers or its JSON error) means the settings work.
+        An answer that does not come from InfluxDB (a web server's 200 page, its 404, a login
+        redirect) raises `InfluxWrongServerError`; otherwise this raises as `write` does.
         `GET /health` would check none of token, org and bucket, and a test point would stay in
-        the user's data. Raises as `write` does.
+        the user's data.
         """
         await self._post(b"", self._headers, check=True)
 
@@ -183,10 +208,11 @@ class InfluxWriter:
                 ) as response,
             ):
                 status = response.status
-                if 200 <= status < 300:  # noqa: PLR2004
+                if status == NO_CONTENT:
                     return
                 text = (await response.content.read(MAX_ERROR_BODY)).decode(errors="replace")
                 retry_after = parse_retry_after(response.headers.get("Retry-After"))
+                influx = _is_influx_answer(response.headers, text)
         except TimeoutError as err:
             raise InfluxRetryableError(
                 f"{self._url} did not answer within {self._timeout:g} s"
@@ -194,9 +220,19 @@ class InfluxWriter:
         except aiohttp.ClientError as err:
             raise InfluxRetryableError(f"{self._url} failed: {err!r}") from err
         message = _message(text)
-        if check and status == 400:  # noqa: PLR2004
+        if check and status == 400 and influx:  # noqa: PLR2004
             return
+        if 200 <= status < 300 or (check and not influx and not _retryable(status)):  # noqa: PLR2004
+            raise InfluxWrongServerError(
+                f"{self._url} answered HTTP {status}, not as InfluxDB's write API does "
+                f"(204 No Content){f': {message[:100]}' if message else ''}"
+            )
         raise _error(status, message, retry_after)
+
+
+def _retryable(status: int) -> bool:
+    """A status that says "try again later" (timeout, rate limit, server error)."""
+    return status in {408, 429} or status >= 500  # noqa: PLR2004
 
 
 def _error(status: int, message: str, retry_after: float | None) -> InfluxError:
@@ -205,7 +241,7 @@ def _error(status: int, message: str, retry_after: float | None) -> InfluxError:
         return InfluxAuthError(f"HTTP {status}: {message}")
     if status == 404:  # noqa: PLR2004
         return InfluxNotFoundError(f"HTTP {status}: {message}")
-    if status in {408, 429} or status >= 500 or status < 400:  # noqa: PLR2004
+    if _retryable(status) or status < 400:  # noqa: PLR2004
         return InfluxRetryableError(f"HTTP {status}: {message}", retry_after)
     return InfluxRejectedError(status, message)
 
@@ -251,7 +287,7 @@ class Drainer:
         *,
         batch_size: int = 5000,
         initial_backoff: float = 1.0,
-        max_backoff: float = 300.0,
+        max_backoff: float = 20.0,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         """
