@@ -8,7 +8,7 @@ a restart of Home Assistant.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
+import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, override
 
@@ -83,27 +83,71 @@ async def async_setup_entry(
 
 @dataclass(frozen=True, slots=True)
 class LastControl(ExtraStoredData):
-    """The mode and setpoint that turning on restores."""
+    """
+    The mode turning on restores, and the last setpoint of each constant mode.
+
+    Beer constant and fridge constant each keep their own setpoint: leaving fridge constant for
+    beer constant goes back to the beer's last setpoint, never to the fridge's.
+    """
 
     mode: ControlMode
-    set_point: float
+    beer_set: float | None = None
+    fridge_set: float | None = None
 
     @override
     def as_dict(self) -> dict[str, Any]:
-        return {"mode": self.mode.value, "set_point": self.set_point}
+        return {"mode": self.mode.value, "beer_set": self.beer_set, "fridge_set": self.fridge_set}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> LastControl | None:
-        """Read what as_dict stored; None when it is not usable."""
+        """Read what as_dict stored (or the older `set_point` of the mode); None if unusable."""
         try:
             mode = ControlMode(data["mode"])
-            set_point = float(data["set_point"])
+            values = {key: _finite(data.get(key)) for key in ("beer_set", "fridge_set")}
+            if (old := _finite(data.get("set_point"))) is not None:
+                values["fridge_set" if mode is ControlMode.FRIDGE_CONSTANT else "beer_set"] = old
         except KeyError, TypeError, ValueError:
             return None
-        return cls(mode, set_point) if mode in CONSTANT_MODES else None
+        if mode not in CONSTANT_MODES:
+            return None
+        return cls(mode, **values)
+
+    def set_point(self, mode: ControlMode) -> float | None:
+        """The last setpoint of a constant mode."""
+        return self.fridge_set if mode is ControlMode.FRIDGE_CONSTANT else self.beer_set
+
+    def with_set_point(self, mode: ControlMode, set_point: float) -> LastControl:
+        """Remember `set_point` for `mode`, and `mode` as the one to restore."""
+        if mode is ControlMode.FRIDGE_CONSTANT:
+            return LastControl(mode, self.beer_set, set_point)
+        return LastControl(mode, set_point, self.fridge_set)
+
+
+def _finite(value: Any) -> float | None:
+    """A stored number, or None; raises ValueError for something that is not one."""
+    if value is None:
+        return None
+    number = float(value)
+    if not math.isfinite(number):
+        raise ValueError(value)
+    return number
+
+
+def requested_temperature(kwargs: dict[str, Any]) -> float:
+    """The target of a `set_temperature` call; a NaN or infinity is refused with a message."""
+    temperature = float(kwargs[ATTR_TEMPERATURE])
+    if not math.isfinite(temperature):
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="not_a_temperature",
+            translation_placeholders={"value": str(kwargs[ATTR_TEMPERATURE])},
+        )
+    return temperature
 
 
 CONSTANT_MODES = (ControlMode.BEER_CONSTANT, ControlMode.FRIDGE_CONSTANT)
+SET_POINT_TOLERANCE = 0.06
+"""How far the setpoint a controller reports may be from the one written (rounding)."""
 
 
 class ChamberThermostat(BrewPiEntity, ClimateEntity, RestoreEntity):
@@ -117,27 +161,32 @@ class ChamberThermostat(BrewPiEntity, ClimateEntity, RestoreEntity):
     def __init__(self, coordinator: BrewPiCoordinator) -> None:
         """Create the thermostat of the coordinator's controller."""
         super().__init__(coordinator, "chamber")
-        self._last_control: LastControl | None = None
+        self._last_control = LastControl(ControlMode.BEER_CONSTANT)
 
     @override
     async def async_added_to_hass(self) -> None:
         await super().async_added_to_hass()
-        if (stored := await self.async_get_last_extra_data()) is not None:
-            self._last_control = LastControl.from_dict(stored.as_dict())
+        stored = await self.async_get_last_extra_data()
+        if stored is not None and (last := LastControl.from_dict(stored.as_dict())) is not None:
+            self._last_control = last
         self._remember_control()
 
     @property
     @override
-    def extra_restore_state_data(self) -> LastControl | None:
+    def extra_restore_state_data(self) -> LastControl:
         return self._last_control
 
     def _remember_control(self) -> None:
-        """Keep the running constant mode and its setpoint for the next turn on."""
+        """Keep the running constant mode's setpoint for the next turn on or preset change."""
         settings = self.coordinator.data.settings
-        if settings.mode is ControlMode.BEER_CONSTANT and settings.beer_set is not None:
-            self._last_control = LastControl(settings.mode, settings.beer_set)
-        elif settings.mode is ControlMode.FRIDGE_CONSTANT and settings.fridge_set is not None:
-            self._last_control = LastControl(settings.mode, settings.fridge_set)
+        if settings.mode in CONSTANT_MODES:
+            set_point = (
+                settings.fridge_set
+                if settings.mode is ControlMode.FRIDGE_CONSTANT
+                else settings.beer_set
+            )
+            if set_point is not None:
+                self._last_control = self._last_control.with_set_point(settings.mode, set_point)
 
     @override
     def _handle_coordinator_update(self) -> None:
@@ -161,7 +210,7 @@ class ChamberThermostat(BrewPiEntity, ClimateEntity, RestoreEntity):
     @property
     def native_temperature_unit(self) -> str:
         """The controller's own unit (`C:` tempFormat)."""
-        return UNITS.get(self.coordinator.data.constants.temp_format, UnitOfTemperature.CELSIUS)
+        return UNITS[self.coordinator.data.constants.temp_format]
 
     @property
     @override
@@ -234,25 +283,22 @@ class ChamberThermostat(BrewPiEntity, ClimateEntity, RestoreEntity):
 
     @override
     async def async_set_temperature(self, **kwargs: Any) -> None:
-        temperature = float(kwargs[ATTR_TEMPERATURE])
-        mode = self._mode
+        temperature = requested_temperature(kwargs)
         if (hvac_mode := kwargs.get(ATTR_HVAC_MODE)) == HVACMode.OFF:
             await self.async_turn_off()
             return
-        if mode is ControlMode.OFF and hvac_mode is None:
-            # Remember the new setpoint for the next turn on; the chamber stays off.
-            last = self._last_control.mode if self._last_control else ControlMode.BEER_CONSTANT
-            self._last_control = LastControl(last, temperature)
-            self.async_write_ha_state()
-            return
-        if mode is ControlMode.FRIDGE_CONSTANT or (
-            mode is ControlMode.OFF
-            and self._last_control is not None
-            and self._last_control.mode is ControlMode.FRIDGE_CONSTANT
-        ):
-            await self._write(self.coordinator.client.async_set_fridge_constant(temperature))
-        else:
-            await self._write(self.coordinator.client.async_set_beer_constant(temperature))
+        mode = self._mode
+        if mode is ControlMode.OFF:
+            restored = self._last_control.mode
+            self._last_control = self._last_control.with_set_point(restored, temperature)
+            if hvac_mode is None:
+                # Remembered for the next turn on; the chamber stays off.
+                self.async_write_ha_state()
+                return
+            mode = restored
+        elif mode is not ControlMode.FRIDGE_CONSTANT:
+            mode = ControlMode.BEER_CONSTANT
+        await self._set_constant(mode, temperature)
 
     @override
     async def async_set_hvac_mode(self, hvac_mode: HVACMode) -> None:
@@ -264,58 +310,91 @@ class ChamberThermostat(BrewPiEntity, ClimateEntity, RestoreEntity):
     @override
     async def async_turn_off(self) -> None:
         self._remember_control()
-        await self._write(self.coordinator.client.async_set_off())
+        settings = await self._command(self.coordinator.client.async_set_off())
+        self._show(settings, ControlMode.OFF, None)
 
     @override
     async def async_turn_on(self) -> None:
         if self._mode is not ControlMode.OFF:
             return
-        last = self._last_control
-        if last is None:
-            settings = self.coordinator.data.settings
-            fallback = settings.beer_set or self.coordinator.data.temperatures.beer_temp
-            last = LastControl(ControlMode.BEER_CONSTANT, fallback or self.min_temp)
-        await self._set_constant(last.mode, last.set_point)
+        mode = self._last_control.mode
+        await self._set_constant(mode, self._set_point_for(mode))
 
     @override
     async def async_set_preset_mode(self, preset_mode: str) -> None:
-        settings = self.coordinator.data.settings
         if preset_mode == PRESET_BEER_CONSTANT:
-            target = settings.beer_set or self._fallback_set_point(ControlMode.BEER_CONSTANT)
-            await self._set_constant(ControlMode.BEER_CONSTANT, target)
+            mode = ControlMode.BEER_CONSTANT
         elif preset_mode == PRESET_FRIDGE_CONSTANT:
-            target = settings.fridge_set or self._fallback_set_point(ControlMode.FRIDGE_CONSTANT)
-            await self._set_constant(ControlMode.FRIDGE_CONSTANT, target)
+            mode = ControlMode.FRIDGE_CONSTANT
         else:
             raise ServiceValidationError(
                 translation_domain=DOMAIN,
                 translation_key="profile_not_settable",
             )
+        await self._set_constant(mode, self._set_point_for(mode))
 
-    def _fallback_set_point(self, mode: ControlMode) -> float:
-        """A setpoint for a mode that has none: the last one, else the probe's reading."""
-        if self._last_control is not None:
-            return self._last_control.set_point
+    def _set_point_for(self, mode: ControlMode) -> float:
+        """
+        The setpoint a constant mode starts with, within the limits.
+
+        Its own last setpoint; else the controller's current setting for it (the fridge target
+        the beer's control computed); else what its probe reads; else the lowest limit.
+        """
+        settings = self.coordinator.data.settings
         temperatures = self.coordinator.data.temperatures
-        reading = (
-            temperatures.fridge_temp
-            if mode is ControlMode.FRIDGE_CONSTANT
-            else temperatures.beer_temp
-        )
-        return min(
-            max(reading if reading is not None else self.min_temp, self.min_temp), self.max_temp
-        )
+        if mode is ControlMode.FRIDGE_CONSTANT:
+            candidates = (self._last_control.fridge_set, settings.fridge_set, temperatures.fridge_temp)
+        else:
+            candidates = (self._last_control.beer_set, settings.beer_set, temperatures.beer_temp)
+        value = next((c for c in candidates if c is not None), self.min_temp)
+        return min(max(value, self.min_temp), self.max_temp)
 
     async def _set_constant(self, mode: ControlMode, set_point: float) -> None:
         client = self.coordinator.client
         if mode is ControlMode.FRIDGE_CONSTANT:
-            await self._write(client.async_set_fridge_constant(set_point))
+            settings = await self._command(client.async_set_fridge_constant(set_point))
         else:
-            await self._write(client.async_set_beer_constant(set_point))
+            settings = await self._command(client.async_set_beer_constant(set_point))
+        self._show(settings, mode, set_point)
 
-    async def _write(self, command: Awaitable[ControlSettings]) -> None:
-        """Send a write; show the settings the controller replied with."""
-        self.coordinator.async_apply_settings(await self._command(command))
+    def _show(self, settings: ControlSettings, mode: ControlMode, set_point: float | None) -> None:
+        """
+        Show the settings the controller replied with; refuse the call if it did not apply them.
+
+        A controller that ignores a write still answers with its (old) settings.
+        """
+        self.coordinator.async_apply_settings(settings)
+        shown = (
+            settings.fridge_set if settings.mode is ControlMode.FRIDGE_CONSTANT else settings.beer_set
+        )
+        if settings.mode is mode and (
+            set_point is None
+            or (shown is not None and abs(shown - round(set_point, 2)) <= SET_POINT_TOLERANCE)
+        ):
+            return
+        raise HomeAssistantError(
+            translation_domain=DOMAIN,
+            translation_key="not_applied",
+            translation_placeholders={
+                "name": self.coordinator.config_entry.title,
+                "asked": _describe(mode, set_point),
+                "shown": _describe(settings.mode, shown),
+            },
+        )
+
+
+MODE_WORDS = {
+    ControlMode.BEER_CONSTANT: "beer constant",
+    ControlMode.FRIDGE_CONSTANT: "fridge constant",
+    ControlMode.BEER_PROFILE: "beer profile",
+    ControlMode.OFF: "off",
+    ControlMode.TEST: "test",
+}
+
+
+def _describe(mode: ControlMode, set_point: float | None) -> str:
+    """A mode and setpoint for a message, e.g. "beer constant at 18.5"."""
+    return MODE_WORDS[mode] if set_point is None else f"{MODE_WORDS[mode]} at {set_point:g}"
 
 
 class VesselThermostat(VesselEntity, ClimateEntity):
@@ -338,6 +417,12 @@ class VesselThermostat(VesselEntity, ClimateEntity):
         self._attr_target_temperature_step = options.get(
             CONF_SET_POINT_STEP, DEFAULT_SET_POINT_STEP
         )
+
+    @property
+    @override
+    def available(self) -> bool:
+        """A slot the panel reports as unused (1000 °F) cannot be controlled."""
+        return super().available and not (self.reading and self.reading.unused)
 
     @property
     def native_current_temperature(self) -> float | None:
@@ -373,10 +458,9 @@ class VesselThermostat(VesselEntity, ClimateEntity):
     @override
     async def async_set_temperature(self, **kwargs: Any) -> None:
         """Write the setpoint; show what the panel then reports."""
+        temperature = requested_temperature(kwargs)
         try:
-            reading = await self.coordinator.panel.async_set_setpoint(
-                self.slot, float(kwargs[ATTR_TEMPERATURE])
-            )
+            reading = await self.coordinator.panel.async_set_setpoint(self.slot, temperature)
         except AlphaPanelError as err:
             await self.coordinator.async_request_refresh()
             raise HomeAssistantError(

@@ -37,13 +37,9 @@ class BrewPiEntity(CoordinatorEntity[BrewPiCoordinator]):
             identifiers={(DOMAIN, str(entry.unique_id))},
             name=entry.title,
             manufacturer="BrewPi",
-            model=f"BrewPi controller ({version.board_name})" if version else "BrewPi controller",
-            model_id=version.board if version else None,
-            sw_version=(
-                f"{version.version} ({version.firmware_revision or version.build})"
-                if version
-                else None
-            ),
+            model=version.model if version else "BrewPi",
+            hw_version=version.board_name if version else None,
+            sw_version=version.firmware_version if version else None,
         )
 
     async def _command[T](self, command: Awaitable[T]) -> T:

@@ -188,13 +188,7 @@ class FirmwareVersionSensor(BrewPiEntity, SensorEntity):
     def native_value(self) -> str | None:
         """E.g. "0.2.4 (0.15)"."""
         version = self.coordinator.version
-        if version is None:
-            return None
-        return (
-            f"{version.version} ({version.firmware_revision})"
-            if version.firmware_revision
-            else version.version
-        )
+        return version.firmware_version if version else None
 
 
 @dataclass(frozen=True, kw_only=True)

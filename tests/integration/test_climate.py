@@ -128,7 +128,7 @@ async def test_turn_on_after_restart_restores_stored_control(
     brewpi_emulator.set_mode("o")
     mock_restore_cache_with_extra_data(
         hass,
-        [(State(CLIMATE, HVACMode.OFF), LastControl(ControlMode.FRIDGE_CONSTANT, 6.0).as_dict())],
+        [(State(CLIMATE, HVACMode.OFF), LastControl(ControlMode.FRIDGE_CONSTANT, fridge_set=6.0).as_dict())],
     )
     config_entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(config_entry.entry_id)
@@ -156,9 +156,16 @@ def test_last_control_from_bad_data() -> None:
     assert LastControl.from_dict({"mode": "x", "set_point": 1}) is None
     assert LastControl.from_dict({"mode": "o", "set_point": 1}) is None
     assert LastControl.from_dict({"mode": "b", "set_point": "warm"}) is None
+    assert LastControl.from_dict({"mode": "b", "beer_set": "nan"}) is None
+    # What earlier releases stored: the mode and its one setpoint.
     assert LastControl.from_dict({"mode": "b", "set_point": "19"}) == LastControl(
-        ControlMode.BEER_CONSTANT, 19.0
+        ControlMode.BEER_CONSTANT, beer_set=19.0
     )
+    assert LastControl.from_dict({"mode": "f", "set_point": 4}) == LastControl(
+        ControlMode.FRIDGE_CONSTANT, fridge_set=4.0
+    )
+    stored = LastControl(ControlMode.FRIDGE_CONSTANT, beer_set=18.0, fridge_set=2.0)
+    assert LastControl.from_dict(stored.as_dict()) == stored
 
 
 async def test_out_of_range_is_refused(
@@ -212,3 +219,105 @@ async def test_pushed_temperatures_are_shown_at_once(
         await asyncio.sleep(0)
     assert len(brewpi_emulator.commands_received) == sent
     assert hass.states.get(CLIMATE).attributes[ATTR_HVAC_ACTION] == HVACAction.OFF
+
+
+@pytest.mark.parametrize("value", ["nan", "NaN", float("nan")])
+async def test_a_temperature_that_is_not_a_number_is_refused(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    brewpi_emulator: BrewPiEmulator,
+    value: str | float,
+) -> None:
+    """NaN passes HA's range check: refused with a message, on and off, and nothing is kept."""
+    sent = len(brewpi_emulator.commands_received)
+    with pytest.raises(ServiceValidationError) as err:
+        await _call(hass, SERVICE_SET_TEMPERATURE, **{ATTR_TEMPERATURE: value})
+    assert err.value.translation_key == "not_a_temperature"
+    assert str(err.value) == "nan is not a temperature: give a number"
+    assert len(brewpi_emulator.commands_received) == sent
+
+    await _call(hass, SERVICE_TURN_OFF)
+    with pytest.raises(ServiceValidationError):
+        await _call(hass, SERVICE_SET_TEMPERATURE, **{ATTR_TEMPERATURE: value})
+    # Not stored while off: turning on and changing presets still work.
+    await _call(hass, SERVICE_TURN_ON)
+    assert (brewpi_emulator.mode, brewpi_emulator.beer_set) == ("b", 20.0)
+    await _call(hass, SERVICE_SET_PRESET_MODE, **{ATTR_PRESET_MODE: "fridge_constant"})
+    assert brewpi_emulator.mode == "f"
+
+
+async def test_each_preset_keeps_its_own_setpoint(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, brewpi_emulator: BrewPiEmulator
+) -> None:
+    """Beer constant -> fridge constant -> beer constant: the beer's target, not the fridge's."""
+    await _call(hass, SERVICE_SET_TEMPERATURE, **{ATTR_TEMPERATURE: 18.5})
+    await _call(hass, SERVICE_SET_PRESET_MODE, **{ATTR_PRESET_MODE: "fridge_constant"})
+    await _call(hass, SERVICE_SET_TEMPERATURE, **{ATTR_TEMPERATURE: 4.0})
+    await _call(hass, SERVICE_SET_PRESET_MODE, **{ATTR_PRESET_MODE: "beer_constant"})
+    assert (brewpi_emulator.mode, brewpi_emulator.beer_set) == ("b", 18.5)
+    assert hass.states.get(CLIMATE).attributes[ATTR_TEMPERATURE] == 18.5
+    await _call(hass, SERVICE_SET_PRESET_MODE, **{ATTR_PRESET_MODE: "fridge_constant"})
+    assert (brewpi_emulator.mode, brewpi_emulator.fridge_set) == ("f", 4.0)
+    # Off and on again: the mode and its own setpoint come back.
+    await _call(hass, SERVICE_TURN_OFF)
+    await _call(hass, SERVICE_TURN_ON)
+    assert (brewpi_emulator.mode, brewpi_emulator.fridge_set) == ("f", 4.0)
+
+
+async def test_a_setting_of_zero_is_a_setting(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, brewpi_emulator: BrewPiEmulator
+) -> None:
+    """A cold crash at 0 °C: 0 is the setpoint, not "missing"."""
+    brewpi_emulator.cc["tempSetMin"] = -8.0
+    await loaded_entry.runtime_data.async_refresh()
+    await _call(hass, SERVICE_SET_TEMPERATURE, **{ATTR_TEMPERATURE: 0.0})
+    assert (brewpi_emulator.mode, brewpi_emulator.beer_set) == ("b", 0.0)
+    await _call(hass, SERVICE_SET_PRESET_MODE, **{ATTR_PRESET_MODE: "beer_constant"})
+    assert brewpi_emulator.beer_set == 0.0
+    assert hass.states.get(BEER_SETTING).state == "0.0"
+    await _call(hass, SERVICE_TURN_OFF)
+    await _call(hass, SERVICE_TURN_ON)
+    assert (brewpi_emulator.mode, brewpi_emulator.beer_set) == ("b", 0.0)
+
+
+async def test_beer_setting_is_unknown_in_fridge_constant(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, brewpi_emulator: BrewPiEmulator
+) -> None:
+    """The controller reports its unused beer setting as 0: unknown, not a dip to 0 °C."""
+    await _call(hass, SERVICE_SET_PRESET_MODE, **{ATTR_PRESET_MODE: "fridge_constant"})
+    await loaded_entry.runtime_data.async_refresh()
+    await hass.async_block_till_done()
+    assert brewpi_emulator.mode == "f"
+    assert hass.states.get(BEER_SETTING).state == "unknown"
+
+
+async def test_turn_on_without_history_stays_within_the_limits(
+    hass: HomeAssistant, config_entry: MockConfigEntry, brewpi_emulator: BrewPiEmulator
+) -> None:
+    """No setpoint known and the beer at 35 °C (limit 30): turning on sets 30, not 35."""
+    brewpi_emulator.set_mode("o")
+    brewpi_emulator.chamber.beer_temp = 35.0
+    config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(config_entry.entry_id)
+    await hass.async_block_till_done()
+    await _call(hass, SERVICE_TURN_ON)
+    assert (brewpi_emulator.mode, brewpi_emulator.beer_set) == ("b", 30.0)
+
+
+async def test_a_write_the_controller_ignores_is_an_error(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, brewpi_emulator: BrewPiEmulator
+) -> None:
+    """The controller answers with its old settings: say so, and show what it reports."""
+    brewpi_emulator.faults.ignore_writes = True
+    with pytest.raises(HomeAssistantError) as err:
+        await _call(hass, SERVICE_SET_TEMPERATURE, **{ATTR_TEMPERATURE: 17.0})
+    assert err.value.translation_key == "not_applied"
+    assert str(err.value) == (
+        "BrewPi fermenter1 did not apply the change: it was asked for beer constant at 17 and "
+        "still reports beer constant at 20. Check that no other program controls it"
+    )
+    assert hass.states.get(CLIMATE).attributes[ATTR_TEMPERATURE] == 20.0
+    with pytest.raises(HomeAssistantError) as err:
+        await _call(hass, SERVICE_TURN_OFF)
+    assert err.value.translation_key == "not_applied"
+    assert hass.states.get(CLIMATE).state == HVACMode.HEAT_COOL

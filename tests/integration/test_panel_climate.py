@@ -20,7 +20,14 @@ from homeassistant.components.climate import (
     HVACMode,
 )
 from homeassistant.components.climate import DOMAIN as CLIMATE_DOMAIN
-from homeassistant.const import ATTR_ENTITY_ID, ATTR_TEMPERATURE, STATE_OFF, STATE_ON
+from homeassistant.const import (
+    ATTR_ENTITY_ID,
+    ATTR_TEMPERATURE,
+    STATE_OFF,
+    STATE_ON,
+    STATE_UNAVAILABLE,
+    STATE_UNKNOWN,
+)
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.util.unit_system import METRIC_SYSTEM
@@ -49,10 +56,17 @@ async def test_thermostats_show_the_panel(
         assert state.attributes[ATTR_MIN_TEMP] == 34
         assert state.attributes[ATTR_MAX_TEMP] == 100
         assert state.attributes[ATTR_TARGET_TEMP_STEP] == 1
-    # The unused slot shows 1000 °F / 0 °F: unknown, not a temperature.
+    # The unused slot shows 1000 °F / 0 °F: its thermostat is unavailable and cannot be set.
     state = hass.states.get(f"climate.{SENTINEL}")
-    assert state.attributes[ATTR_CURRENT_TEMPERATURE] is None
-    assert state.attributes[ATTR_TEMPERATURE] is None
+    assert state.state == STATE_UNAVAILABLE
+    assert ATTR_CURRENT_TEMPERATURE not in state.attributes
+    assert ATTR_TEMPERATURE not in state.attributes
+    writes = len(panel_emulator.writes)
+    # Home Assistant skips an unavailable entity: nothing is written.
+    await _call(hass, f"climate.{SENTINEL}", SERVICE_SET_TEMPERATURE, **{ATTR_TEMPERATURE: 40})
+    assert len(panel_emulator.writes) == writes
+    # Its sensors say unknown (the valve reads 0: closed), never a number.
+    assert hass.states.get(f"sensor.{SENTINEL}_temperature").state == STATE_UNKNOWN
 
 
 async def test_open_valve_is_cooling(
@@ -125,6 +139,22 @@ async def test_out_of_range_is_refused(
     assert err.value.translation_key == "temp_out_of_range"
     assert panel_emulator.writes == []
     assert panel_emulator.vessels[1].set_point == 55
+
+
+@pytest.mark.parametrize("set_point", ["nan", float("nan")])
+async def test_a_set_point_that_is_not_a_number_is_refused(
+    hass: HomeAssistant,
+    loaded_panel: MockConfigEntry,
+    panel_emulator: AlphaPanelEmulator,
+    set_point: str | float,
+) -> None:
+    """NaN passes HA's range check; it gets a message, not HTTP 500 with a traceback."""
+    with pytest.raises(ServiceValidationError) as err:
+        await _call(
+            hass, "climate.fv_10_1", SERVICE_SET_TEMPERATURE, **{ATTR_TEMPERATURE: set_point}
+        )
+    assert err.value.translation_key == "not_a_temperature"
+    assert panel_emulator.writes == []
 
 
 async def test_set_point_not_applied(

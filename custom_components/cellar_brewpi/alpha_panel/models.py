@@ -95,6 +95,7 @@ class SlotReading:
     temperature: float | None
     set_point: float | None
     valve_open: bool | None
+    unused: bool = False  # the panel shows the sentinel 1000 °F: no sensor, not in use
 
 
 @dataclass(frozen=True)

@@ -170,6 +170,7 @@ def parse_slot(values: Sequence[str], slot: Slot) -> SlotReading:
         temperature=temperature,
         set_point=set_point,
         valve_open=None if raw_valve is None else parse_valve(raw_valve),
+        unused=unused,
     )
 
 
