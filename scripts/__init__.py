@@ -1,1 +1,1 @@
-"""Developer tools: device emulators and benchmarks."""
+"""Developer tools: device emulators, stand-ins for the cloud services, benchmarks."""

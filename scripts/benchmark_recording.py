@@ -56,6 +56,7 @@ from homeassistant.config_entries import SOURCE_USER, ConfigEntryState
 from homeassistant.const import CONF_TOKEN, CONF_URL, CONF_VERIFY_SSL
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.setup import async_setup_component
 from pytest_homeassistant_custom_component.common import (  # type: ignore[import-untyped]
     async_test_home_assistant,
 )
@@ -80,7 +81,7 @@ from custom_components.cellar_brewpi.recording import (
 )
 from scripts.emulators.alpha_panel import AlphaPanelEmulator
 from scripts.emulators.brewpi_model import Controller
-from scripts.victoria_metrics import VICTORIA_METRICS, Key, VictoriaMetrics
+from scripts.victoria_metrics import VICTORIA_METRICS, Key, VictoriaMetrics, free_port
 
 CONTROLLERS = 10
 VESSELS = 9
@@ -415,6 +416,11 @@ class _Records(logging.Handler):
 
 async def setup_ha_influxdb(hass: HomeAssistant, url: str) -> Any:
     """Add HA's influxdb integration (v2 API) through its config flow; return the entry."""
+    # Its flow needs file_upload, which needs http: on a free loopback port, not http's default
+    # 8123, where a development instance (scripts/develop) may be running.
+    http = {"server_host": ["127.0.0.1"], "server_port": free_port()}
+    if not await async_setup_component(hass, "http", {"http": http}):
+        raise RuntimeError("http could not be set up")
     flow = hass.config_entries.flow
     result = await flow.async_init("influxdb", context={"source": SOURCE_USER})
     result = await flow.async_configure(result["flow_id"], {"next_step_id": "configure_v2"})

@@ -114,15 +114,10 @@ def heartbeat_client(options: dict[str, Any], cellar_name: str) -> Heartbeat:
     )
 
 
-# Google's Sheets API; tests point it at a local stand-in.
-SHEETS_API_BASE_URL: str | None = None
-
-
 def sheet_client(options: dict[str, Any]) -> BatchSheet:
     """A client of the production Sheet (its calls block: run them in the executor)."""
     return BatchSheet(
-        SheetSettings(options[CONF_SERVICE_ACCOUNT], options[CONF_SHEET_ID], options[CONF_TAB]),
-        base_url=SHEETS_API_BASE_URL,
+        SheetSettings(options[CONF_SERVICE_ACCOUNT], options[CONF_SHEET_ID], options[CONF_TAB])
     )
 
 

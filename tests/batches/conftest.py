@@ -1,48 +1,28 @@
-"""Fixtures: a throw-away service-account key, stand-ins for Google, routed `BatchSheet`s."""
+"""Fixtures: a throw-away service-account key, stand-ins for Google, `BatchSheet`s using them."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
 
 from custom_components.cellar_brewpi.batches import BatchSheet, SheetSettings
-from tests.batches.fake_google import (
-    CLIENT_EMAIL,
-    KEY_ID,
+from scripts.stand_ins.google_sheets import (
     ROWS,
     SHEET_ID,
     TAB,
     FakeGoogle,
-    FakeGoogleHandler,
     FakeGoogleServer,
     ServiceAccount,
+    reroute_sheets_api,
 )
 
 
 @pytest.fixture(scope="session")
 def service_account() -> ServiceAccount:
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    pem = key.private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption(),
-    ).decode()
-    info = {
-        "type": "service_account",
-        "project_id": "cellar-test",
-        "private_key_id": KEY_ID,
-        "private_key": pem,
-        "client_email": CLIENT_EMAIL,
-        "client_id": "109876543210987654321",
-        "auth_uri": "https://accounts.google.com/o/oauth2/auth",
-        "token_uri": "https://oauth2.googleapis.com/token",
-    }
-    return ServiceAccount(info=info, public_key=key.public_key())
+    """A key whose token endpoint is Google's (`sheet_factory` points it at a stand-in)."""
+    return ServiceAccount.new()
 
 
 @pytest.fixture
@@ -50,37 +30,34 @@ def google_factory(
     socket_enabled: None, service_account: ServiceAccount
 ) -> Iterator[Callable[[], FakeGoogle]]:
     """Start stand-ins for Google (each on its own port); all are shut down after the test."""
-    running: list[tuple[FakeGoogleServer, threading.Thread]] = []
+    running: list[FakeGoogleServer] = []
 
     def start() -> FakeGoogle:
-        server = FakeGoogleServer(("127.0.0.1", 0), FakeGoogleHandler)
-        server.fake = FakeGoogle(
+        fake = FakeGoogle(
             public_key=service_account.public_key, sheets={SHEET_ID: {TAB: ROWS, "Other": []}}
         )
-        server.fake.url = f"http://127.0.0.1:{server.server_address[1]}"
-        thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
-        thread.start()
-        running.append((server, thread))
-        return server.fake
+        running.append(FakeGoogleServer.start(fake))
+        return fake
 
     yield start
-    for server, thread in running:
-        server.fake.stop.set()  # wakes handlers sleeping in a timeout test
-        server.shutdown()
-        server.server_close()  # joins the request threads
-        thread.join()
+    for server in running:
+        server.stop()
 
 
 @pytest.fixture
-def google(google_factory: Callable[[], FakeGoogle]) -> FakeGoogle:
-    return google_factory()
+def google(google_factory: Callable[[], FakeGoogle]) -> Iterator[FakeGoogle]:
+    """A stand-in for Google; the Sheets API is rerouted to it (to its `url` at each request)."""
+    fake = google_factory()
+    undo = reroute_sheets_api(lambda: fake.url)
+    yield fake
+    undo()
 
 
 @pytest.fixture
 def sheet_factory(
     service_account: ServiceAccount,
 ) -> Iterator[Callable[..., BatchSheet]]:
-    """Make `BatchSheet`s routed to a stand-in; all are closed after the test."""
+    """Make `BatchSheet`s whose key's token endpoint is a stand-in's; all are closed after."""
     made: list[BatchSheet] = []
 
     def make(
@@ -91,12 +68,13 @@ def sheet_factory(
         timeout: float = 2.0,
         info: dict[str, Any] | None = None,
     ) -> BatchSheet:
+        key = service_account.info if info is None else info
         settings = SheetSettings(
-            service_account=service_account.info if info is None else info,
+            service_account={**key, "token_uri": fake.token_uri} if key.get("token_uri") else key,
             sheet_id=sheet_id,
             tab=tab,
         )
-        sheet = BatchSheet(settings, timeout=timeout, base_url=fake.url, token_uri=fake.token_uri)
+        sheet = BatchSheet(settings, timeout=timeout)
         made.append(sheet)
         return sheet
 

@@ -15,6 +15,7 @@ import gspread.urls
 import pytest
 import requests_mock
 from google.auth.exceptions import GoogleAuthError
+from google.auth.transport.requests import AuthorizedSession
 from google.oauth2.service_account import Credentials
 
 from custom_components.cellar_brewpi.batches import (
@@ -26,7 +27,7 @@ from custom_components.cellar_brewpi.batches import (
     SheetNotFoundError,
     SheetSettings,
 )
-from tests.batches.fake_google import (
+from scripts.stand_ins.google_sheets import (
     CLIENT_EMAIL,
     GOOGLE_TOKEN_URI,
     HEADER,
@@ -39,6 +40,7 @@ from tests.batches.fake_google import (
     FakeGoogle,
     ServiceAccount,
     api_error,
+    reroute_sheets_api,
 )
 
 SheetFactory = Callable[..., BatchSheet]
@@ -342,15 +344,27 @@ def test_close_and_reopen(google: FakeGoogle, sheet: BatchSheet) -> None:
     assert len(google.token_requests) == 2  # a new session fetches a new token
 
 
-def test_routing_is_per_instance(
+def test_reroutes_nest_and_undo(
     google_factory: Callable[[], FakeGoogle], sheet_factory: SheetFactory
 ) -> None:
+    """The Sheets API goes where the latest reroute says; undoing one restores the one before,
+    undoing all restores google-auth's own `request`; gspread's URLs are never changed."""
+    original = AuthorizedSession.request
     first, second = google_factory(), google_factory()
     second.sheets[SHEET_ID][TAB] = [["Vessel", "Beer"], ["FV 9", "Second"]]
     one, two = sheet_factory(first), sheet_factory(second)
-    assert set(one.read()) == {"FV 10/1", "FV 10/2", "BBT 3"}
-    assert set(two.read()) == {"FV 9"}
-    assert set(one.read()) == {"FV 10/1", "FV 10/2", "BBT 3"}
+    undo_first = reroute_sheets_api(first.url + "/")
+    try:
+        assert set(one.read()) == {"FV 10/1", "FV 10/2", "BBT 3"}
+        undo_second = reroute_sheets_api(lambda: second.url)
+        try:
+            assert set(two.read()) == {"FV 9"}
+        finally:
+            undo_second()
+        assert set(one.read()) == {"FV 10/1", "FV 10/2", "BBT 3"}
+    finally:
+        undo_first()
+    assert AuthorizedSession.request is original
     assert len(first.api_requests) == 2
     assert len(second.api_requests) == 1
     assert (
@@ -398,7 +412,7 @@ def test_other_auth_library_error(sheet: BatchSheet, monkeypatch: pytest.MonkeyP
 
 
 def test_google_urls_by_default(service_account: ServiceAccount) -> None:
-    """Without `base_url`/`token_uri` the requests go to Google (mocked at the requests layer)."""
+    """Without a reroute the requests go to Google (mocked at the requests layer)."""
     settings = SheetSettings(service_account=service_account.info, sheet_id=SHEET_ID, tab=TAB)
     sheet = BatchSheet(settings)
     assert sheet.settings is settings

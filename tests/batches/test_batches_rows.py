@@ -14,7 +14,7 @@ from custom_components.cellar_brewpi.batches import (
     batches_from_rows,
     parse_date,
 )
-from tests.batches.fake_google import HEADER
+from scripts.stand_ins.google_sheets import HEADER
 
 RHINO = ["88", "", "Rhino", "9/30/2020", "10 bbl", "FV 10/1", "12", "12.6", "3.3", "dry hop d3"]
 

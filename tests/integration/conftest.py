@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import threading
 import urllib.request
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from copy import deepcopy
@@ -52,16 +51,16 @@ from custom_components.cellar_brewpi.const import (
 from custom_components.cellar_brewpi.panel_options import DEFAULT_PANEL_OPTIONS
 from scripts.emulators.alpha_panel import AlphaPanelEmulator
 from scripts.emulators.brewpi import BrewPiEmulator
-from scripts.victoria_metrics import VictoriaMetrics
-from tests.batches.fake_google import (
+from scripts.stand_ins.google_sheets import (
     ROWS,
     SHEET_ID,
     TAB,
     FakeGoogle,
-    FakeGoogleHandler,
     FakeGoogleServer,
     ServiceAccount,
+    reroute_sheets_api,
 )
+from scripts.victoria_metrics import VictoriaMetrics
 from tests.heartbeat.moto_support import REGION as MOTO_REGION
 from tests.heartbeat.moto_support import SECRET as AWS_SECRET
 from tests.heartbeat.moto_support import MotoServer, start_moto_server, stop_moto_server
@@ -379,23 +378,18 @@ def moto(moto_server: MotoServer) -> Iterator[MotoServer]:
 
 @pytest.fixture
 def google(service_account: ServiceAccount) -> Iterator[FakeGoogle]:
-    """A stand-in for Google's token endpoint and Sheets API; the integration is pointed at it."""
-    server = FakeGoogleServer(("127.0.0.1", 0), FakeGoogleHandler)
-    server.fake = FakeGoogle(
+    """A stand-in for Google's token endpoint and Sheets API; the Sheets API is rerouted to it."""
+    fake = FakeGoogle(
         public_key=service_account.public_key,
         sheets={SHEET_ID: {TAB: deepcopy(ROWS), "Other": []}},
     )
-    server.fake.url = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
-    thread.start()
+    server = FakeGoogleServer.start(fake)
+    undo = reroute_sheets_api(lambda: fake.url)
     try:
-        with patch("custom_components.cellar_brewpi.cellar.SHEETS_API_BASE_URL", server.fake.url):
-            yield server.fake
+        yield fake
     finally:
-        server.fake.stop.set()
-        server.shutdown()
-        server.server_close()
-        thread.join()
+        undo()
+        server.stop()
 
 
 @pytest.fixture

@@ -30,8 +30,8 @@ from custom_components.cellar_brewpi.const import (
     DOMAIN,
     KIND_CELLAR_SERVICES,
 )
+from scripts.stand_ins.google_sheets import KEY_ID, FakeGoogle, api_error
 from scripts.victoria_metrics import VictoriaMetrics
-from tests.batches.fake_google import KEY_ID, FakeGoogle, api_error
 from tests.heartbeat.moto_support import MotoServer
 from tests.integration.conftest import (
     LAST_HEARTBEAT,

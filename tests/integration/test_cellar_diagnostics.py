@@ -15,8 +15,8 @@ from pytest_homeassistant_custom_component.components.diagnostics import (
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.cellar_brewpi.const import CONF_INFLUXDB, CONF_TOKEN
+from scripts.stand_ins.google_sheets import SHEET_ID, FakeGoogle, ServiceAccount, api_error
 from scripts.victoria_metrics import VictoriaMetrics
-from tests.batches.fake_google import SHEET_ID, FakeGoogle, ServiceAccount, api_error
 from tests.heartbeat.moto_support import MotoServer
 from tests.integration.conftest import (
     AWS_KEY_ID,

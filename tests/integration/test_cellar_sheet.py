@@ -19,8 +19,8 @@ from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 
 from custom_components.cellar_brewpi.const import CONF_SERVICE_ACCOUNT, CONF_SHEET, DOMAIN
+from scripts.stand_ins.google_sheets import KEY_ID, SHEET_ID, TAB, FakeGoogle, api_error
 from scripts.victoria_metrics import VictoriaMetrics
-from tests.batches.fake_google import KEY_ID, SHEET_ID, TAB, FakeGoogle, api_error
 from tests.integration.conftest import (
     PANEL_UNIQUE_ID,
     AddServices,

@@ -17,13 +17,11 @@ import logging
 import threading
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
 from google.auth.exceptions import GoogleAuthError, RefreshError, TransportError
 from google.oauth2.service_account import Credentials
 from gspread.exceptions import APIError
 from gspread.http_client import HTTPClient
-from gspread.urls import SPREADSHEETS_API_V4_BASE_URL
 from gspread.utils import absolute_range_name
 
 from .errors import SheetAuthError, SheetError, SheetFormatError, SheetNotFoundError
@@ -39,9 +37,6 @@ SCOPES = ["https://www.googleapis.com/auth/spreadsheets.readonly"]
 
 DEFAULT_TIMEOUT = 10.0
 """Seconds each HTTP request may wait for the server (connect, then each read)."""
-
-GOOGLE_SHEETS_ROOT = "{0.scheme}://{0.netloc}".format(urlsplit(SPREADSHEETS_API_V4_BASE_URL))
-"""`https://sheets.googleapis.com`: where gspread sends every Sheets API request."""
 
 REQUIRED_KEY_FIELDS = ("client_email", "private_key", "token_uri")
 """The service-account JSON fields google-auth needs."""
@@ -61,23 +56,6 @@ class _Credentials(Credentials):
 
     def _is_regional_access_boundary_lookup_required(self) -> bool:
         return False
-
-
-class _SheetsHTTPClient(HTTPClient):
-    """
-    gspread's HTTP client whose Sheets API root can be replaced.
-
-    This is for tests that stand in for Google on a local server. Only this instance's requests
-    are rerouted: gspread's module-level URLs are left alone.
-    """
-
-    api_root: str | None = None
-
-    def request(self, method: str, endpoint: str, *args: Any, **kwargs: Any) -> Any:
-        """Send the request, to `api_root` instead of Google when one is set."""
-        if self.api_root is not None and endpoint.startswith(f"{GOOGLE_SHEETS_ROOT}/"):
-            endpoint = self.api_root + endpoint.removeprefix(GOOGLE_SHEETS_ROOT)
-        return super().request(method, endpoint, *args, **kwargs)
 
 
 def _short(text: object) -> str:
@@ -119,26 +97,16 @@ class BatchSheet:
     """
     The batches of one tab of one spreadsheet, read with a service account.
 
-    `base_url` (the API root, e.g. `http://127.0.0.1:8080`, replacing
-    `https://sheets.googleapis.com`) and `token_uri` (replacing the key's own token endpoint)
-    exist only for tests standing in for Google. One instance keeps one HTTP session and reuses
-    the access token until it expires; `close()` releases the session.
+    The token is requested from the key's `token_uri`; the Sheets API is gspread's. One instance
+    keeps one HTTP session and reuses the access token until it expires; `close()` releases the
+    session.
     """
 
-    def __init__(
-        self,
-        settings: SheetSettings,
-        *,
-        timeout: float = DEFAULT_TIMEOUT,
-        base_url: str | None = None,
-        token_uri: str | None = None,
-    ) -> None:
+    def __init__(self, settings: SheetSettings, *, timeout: float = DEFAULT_TIMEOUT) -> None:
         """Remember the settings; nothing is parsed or sent until the first call."""
         self._settings = settings
         self._timeout = timeout
-        self._base_url = base_url.rstrip("/") if base_url else None
-        self._token_uri = token_uri
-        self._http: _SheetsHTTPClient | None = None
+        self._http: HTTPClient | None = None
         self._lock = threading.Lock()
         self._malformed_rows: tuple[int, ...] = ()
 
@@ -218,12 +186,10 @@ class BatchSheet:
         )
         return _rows(answer)
 
-    def _client(self) -> _SheetsHTTPClient:
+    def _client(self) -> HTTPClient:
         if self._http is not None:
             return self._http
         info = dict(self._settings.service_account)
-        if self._token_uri is not None:
-            info["token_uri"] = self._token_uri
         if missing := [name for name in REQUIRED_KEY_FIELDS if not info.get(name)]:
             raise SheetAuthError(f"the service account key lacks {', '.join(missing)}")
         try:
@@ -231,13 +197,12 @@ class BatchSheet:
         except GoogleAuthError, ValueError, TypeError, KeyError, IndexError:
             # The cause may quote the key: keep it out of the error and its traceback.
             raise SheetAuthError("the service account key is not valid") from None
-        http = _SheetsHTTPClient(credentials)
+        http = HTTPClient(credentials)
         http.set_timeout(self._timeout)
-        http.api_root = self._base_url
         self._http = http
         return http
 
-    def _call(self, what: str, request: Callable[[_SheetsHTTPClient], Any]) -> Any:
+    def _call(self, what: str, request: Callable[[HTTPClient], Any]) -> Any:
         """Run one gspread request, translating every failure to the library's errors."""
         with self._lock:
             http = self._client()
