@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from scripts.emulators.brewpi import BrewPiEmulator
-from scripts.emulators.brewpi_model import JsonError, LenientJson, State
+from scripts.emulators.brewpi_json import JsonError, LenientJson
+from scripts.emulators.brewpi_model import State
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Callable
