@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from functools import partial
-
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant, callback
@@ -91,7 +89,6 @@ async def _async_setup_brewpi(hass: HomeAssistant, entry: BrewPiConfigEntry) -> 
             hub.async_publish(FreshReadings(entry.entry_id, data.read_at, reading))
 
     entry.async_on_unload(coordinator.async_add_listener(publish))
-    entry.async_on_unload(partial(hub.async_forget, entry.entry_id))
     publish()
 
 
@@ -111,7 +108,6 @@ async def _async_setup_panel(hass: HomeAssistant, entry: PanelConfigEntry) -> No
             hub.async_publish(FreshReadings(entry.entry_id, reading.read_at, reading))
 
     entry.async_on_unload(coordinator.async_add_listener(publish))
-    entry.async_on_unload(partial(hub.async_forget, entry.entry_id))
     publish()
     wanted = {vessel_identifier(entry, slot.number) for slot in coordinator.slots}
     for device in dr.async_entries_for_config_entry(registry, entry.entry_id):
@@ -124,3 +120,8 @@ async def _async_setup_panel(hass: HomeAssistant, entry: PanelConfigEntry) -> No
 async def async_unload_entry(hass: HomeAssistant, entry: ConfigEntry) -> bool:
     """Unload the entities; a controller's link is closed by its unload callback."""
     return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
+
+
+async def async_remove_entry(hass: HomeAssistant, entry: ConfigEntry) -> None:
+    """A removed controller or panel no longer counts for the master alarm."""
+    get_hub(hass).async_forget(entry.entry_id)

@@ -72,6 +72,7 @@ from .recording import (
     InfluxError,
     InfluxNotFoundError,
     InfluxWriter,
+    InfluxWrongServerError,
     QueueStats,
     Reading,
     controller_readings,
@@ -366,7 +367,14 @@ class CellarServices:
             if result.written or result.dead_lettered:
                 await self._async_refresh_stats()
             if result.written:
-                self._async_resolved("influxdb_auth", "influxdb_not_found")
+                self._async_resolved("influxdb_auth", "influxdb_not_found", "influxdb_wrong_server")
+            if isinstance(result.error, InfluxWrongServerError):
+                # Not InfluxDB (any web server's 200 page): nothing was stored, the points wait.
+                self._async_issue(
+                    "influxdb_wrong_server",
+                    {"error": str(result.error)},
+                    severity=ir.IssueSeverity.ERROR,
+                )
             if result.backoff is None:
                 await self._wake.wait()
             else:

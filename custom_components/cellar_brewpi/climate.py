@@ -343,7 +343,11 @@ class ChamberThermostat(BrewPiEntity, ClimateEntity, RestoreEntity):
         settings = self.coordinator.data.settings
         temperatures = self.coordinator.data.temperatures
         if mode is ControlMode.FRIDGE_CONSTANT:
-            candidates = (self._last_control.fridge_set, settings.fridge_set, temperatures.fridge_temp)
+            candidates = (
+                self._last_control.fridge_set,
+                settings.fridge_set,
+                temperatures.fridge_temp,
+            )
         else:
             candidates = (self._last_control.beer_set, settings.beer_set, temperatures.beer_temp)
         value = next((c for c in candidates if c is not None), self.min_temp)
@@ -365,7 +369,9 @@ class ChamberThermostat(BrewPiEntity, ClimateEntity, RestoreEntity):
         """
         self.coordinator.async_apply_settings(settings)
         shown = (
-            settings.fridge_set if settings.mode is ControlMode.FRIDGE_CONSTANT else settings.beer_set
+            settings.fridge_set
+            if settings.mode is ControlMode.FRIDGE_CONSTANT
+            else settings.beer_set
         )
         if settings.mode is mode and (
             set_point is None

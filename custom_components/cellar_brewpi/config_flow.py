@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import os
+import socket
 from collections.abc import Mapping
 from typing import Any
 
@@ -16,6 +19,7 @@ from homeassistant.config_entries import (
 )
 from homeassistant.const import CONF_HOST, CONF_PORT
 from homeassistant.core import callback
+from homeassistant.data_entry_flow import AbortFlow
 from homeassistant.helpers.selector import (
     NumberSelector,
     NumberSelectorConfig,
@@ -77,6 +81,21 @@ def _serial_schema(defaults: Mapping[str, Any]) -> vol.Schema:
     )
 
 
+RESOLVE_TIMEOUT = 5.0
+
+
+async def async_addresses(host: str, port: int) -> set[str]:
+    """The IP addresses a host name stands for (an IP stands for itself); empty if unresolved."""
+    try:
+        async with asyncio.timeout(RESOLVE_TIMEOUT):
+            infos = await asyncio.get_running_loop().getaddrinfo(
+                host, port, type=socket.SOCK_STREAM
+            )
+    except OSError, TimeoutError, UnicodeError:
+        return set()
+    return {str(info[4][0]) for info in infos}
+
+
 def mdns_name(host: str) -> str | None:
     """The device name of a `<name>.local` host, lower case; None for other hosts."""
     host = host.rstrip(".").lower()
@@ -128,9 +147,7 @@ class BrewPiConfigFlow(ConfigFlow, domain=DOMAIN):
                 CONF_HOST: user_input[CONF_HOST].strip(),
                 CONF_PORT: int(user_input[CONF_PORT]),
             }
-            self._async_abort_entries_match(
-                {CONF_HOST: data[CONF_HOST], CONF_PORT: data[CONF_PORT]}
-            )
+            await self._async_abort_if_address_taken(data)
             if (version := await self._async_try(data, errors)) is not None:
                 unique_id = mdns_name(data[CONF_HOST]) or f"{data[CONF_HOST]}:{data[CONF_PORT]}"
                 await self.async_set_unique_id(unique_id)
@@ -156,6 +173,7 @@ class BrewPiConfigFlow(ConfigFlow, domain=DOMAIN):
             }
             await self.async_set_unique_id(port)
             self._abort_if_unique_id_configured()
+            await self._async_abort_if_port_taken(port)
             if (version := await self._async_try(data, errors)) is not None:
                 return self._create(data, port.rsplit("/", 1)[-1], version)
         return self.async_show_form(step_id="serial", data_schema=_serial_schema({}), errors=errors)
@@ -192,6 +210,43 @@ class BrewPiConfigFlow(ConfigFlow, domain=DOMAIN):
             errors=errors,
         )
 
+    async def _async_abort_if_address_taken(
+        self, data: Mapping[str, Any], exclude: str | None = None
+    ) -> None:
+        """
+        Refuse a host and port that an entry of the same kind already reaches.
+
+        Another name of the same address counts (`localhost` for `127.0.0.1`): two entries for one
+        controller would take its single connection from each other all the time.
+        """
+        kind, host, port = data.get(CONF_KIND, KIND_BREWPI), data[CONF_HOST], data[CONF_PORT]
+        wanted: set[str] | None = None
+        for entry in self._async_current_entries(include_ignore=False):
+            other = entry.data
+            if (
+                entry.entry_id == exclude
+                or other.get(CONF_KIND, KIND_BREWPI) != kind
+                or CONF_HOST not in other
+                or other.get(CONF_PORT) != port
+            ):
+                continue
+            if other[CONF_HOST].lower() == host.lower():
+                raise AbortFlow("already_configured")
+            if wanted is None:
+                wanted = await async_addresses(host, port)
+            if wanted & await async_addresses(other[CONF_HOST], port):
+                raise AbortFlow("already_configured")
+
+    async def _async_abort_if_port_taken(self, port: str, exclude: str | None = None) -> None:
+        """Refuse a serial port that another entry opens under another name."""
+        device = await self.hass.async_add_executor_job(os.path.realpath, port)
+        for entry in self._async_current_entries(include_ignore=False):
+            other = entry.data.get(CONF_SERIAL_PORT)
+            if other is None or entry.entry_id == exclude:
+                continue
+            if await self.hass.async_add_executor_job(os.path.realpath, other) == device:
+                raise AbortFlow("already_configured")
+
     async def async_step_reconfigure(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
@@ -199,6 +254,8 @@ class BrewPiConfigFlow(ConfigFlow, domain=DOMAIN):
         entry = self._get_reconfigure_entry()
         if entry.data.get(CONF_KIND) == KIND_ALPHA_PANEL:
             return await self.async_step_reconfigure_panel(user_input)
+        if entry.data.get(CONF_KIND) == KIND_CELLAR_SERVICES:
+            return await self.async_step_reconfigure_services(user_input)
         serial = entry.data[CONF_CONNECTION_TYPE] == CONNECTION_SERIAL
         errors: dict[str, str] = {}
         if user_input is not None:
@@ -207,11 +264,13 @@ class BrewPiConfigFlow(ConfigFlow, domain=DOMAIN):
                     serial_by_id, user_input[CONF_SERIAL_PORT]
                 )
                 updates: dict[str, Any] = {CONF_SERIAL_PORT: port}
+                await self._async_abort_if_port_taken(port, entry.entry_id)
             else:
                 updates = {
                     CONF_HOST: user_input[CONF_HOST].strip(),
                     CONF_PORT: int(user_input[CONF_PORT]),
                 }
+                await self._async_abort_if_address_taken({**entry.data, **updates}, entry.entry_id)
             if await self._async_try({**entry.data, **updates}, errors) is not None:
                 return self.async_update_reload_and_abort(entry, data_updates=updates)
         schema = _serial_schema(entry.data) if serial else _network_schema(entry.data)
@@ -234,6 +293,7 @@ class BrewPiConfigFlow(ConfigFlow, domain=DOMAIN):
             }
             await self.async_set_unique_id(f"alpha_panel-{data[CONF_HOST]}:{data[CONF_PORT]}")
             self._abort_if_unique_id_configured()
+            await self._async_abort_if_address_taken(data)
             if await self._async_try_panel(data, errors):
                 return self.async_create_entry(
                     title=f"Alpha panel {data[CONF_HOST]}",
@@ -259,6 +319,7 @@ class BrewPiConfigFlow(ConfigFlow, domain=DOMAIN):
                 CONF_HOST: user_input[CONF_HOST].strip(),
                 CONF_PORT: int(user_input[CONF_PORT]),
             }
+            await self._async_abort_if_address_taken({**entry.data, **updates}, entry.entry_id)
             if await self._async_try_panel({**entry.data, **updates}, errors):
                 return self.async_update_reload_and_abort(entry, data_updates=updates)
         return self.async_show_form(
@@ -276,7 +337,7 @@ class BrewPiConfigFlow(ConfigFlow, domain=DOMAIN):
         except AlphaPanelParseError:
             errors["base"] = "not_a_panel"
         except AlphaPanelConnectionError:
-            errors["base"] = "cannot_connect"
+            errors["base"] = "panel_cannot_connect"
         except Exception:
             _LOGGER.exception("Unexpected error reading the panel at %s", data[CONF_HOST])
             errors["base"] = "unknown"
@@ -300,6 +361,27 @@ class BrewPiConfigFlow(ConfigFlow, domain=DOMAIN):
         return self.async_show_form(
             step_id=KIND_CELLAR_SERVICES,
             data_schema=vol.Schema({vol.Required(CONF_CELLAR_NAME): TextSelector()}),
+            errors=errors,
+        )
+
+    async def async_step_reconfigure_services(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Rename the cellar (its CloudWatch dimension and its device)."""
+        entry = self._get_reconfigure_entry()
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            if name := user_input[CONF_CELLAR_NAME].strip():
+                return self.async_update_reload_and_abort(
+                    entry, title=f"Cellar {name}", data_updates={CONF_CELLAR_NAME: name}
+                )
+            errors[CONF_CELLAR_NAME] = "name_required"
+        return self.async_show_form(
+            step_id="reconfigure_services",
+            data_schema=self.add_suggested_values_to_schema(
+                vol.Schema({vol.Required(CONF_CELLAR_NAME): TextSelector()}),
+                user_input or entry.data,
+            ),
             errors=errors,
         )
 

@@ -24,8 +24,8 @@ MIN_POLL_INTERVAL: Final = 10
 MAX_POLL_INTERVAL: Final = 3600
 # No T: message for this many poll intervals counts as a dead link (as brewpi-script does).
 STALE_POLL_INTERVALS: Final = 3
-# How long one request may wait for its reply.
-REQUEST_TIMEOUT = 5.0
+# How long one request waits for its reply before it is sent again (3 tries in all).
+REQUEST_TIMEOUT = 2.0
 
 PRESET_BEER_CONSTANT: Final = "beer_constant"
 PRESET_FRIDGE_CONSTANT: Final = "fridge_constant"

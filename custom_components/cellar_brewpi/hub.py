@@ -112,7 +112,7 @@ class CellarHub:
 
     @callback
     def async_forget(self, source: str) -> None:
-        """A controller or panel was unloaded: it no longer counts as fresh."""
+        """A controller or panel was removed: forget when it last read."""
         self.last_fresh.pop(source, None)
 
     @callback

@@ -253,6 +253,11 @@ class BrewPiEmulator(CommandHandlers):
             return
         data = text.replace("°", DEG).encode("cp437", errors="replace")
         rng, faults, eol = self._rng, self.faults, self.dialect.eol
+        if text[1:3] in {":{", ":["} and rng.random() < faults.corrupt_rate:
+            noisy = bytearray(data)
+            for _ in range(rng.randint(1, 3)):
+                noisy[rng.randrange(2, len(noisy))] = rng.choice(GARBAGE)
+            data = bytes(noisy)
         if text[1:3] in {":{", ":["} and rng.random() < faults.truncate_rate:
             data = data[: rng.randint(3, len(data) - 2)]  # BrewPi/firmware#86
         else:

@@ -31,6 +31,7 @@ class Faults:
     stall: bool = False  # read commands, answer nothing, send no T:
     garbage_rate: float = 0.0  # chance per line of a junk line (NUL, controls, 0x80+) before it
     truncate_rate: float = 0.0  # chance to cut a JSON line; the next line follows without CRLF
+    corrupt_rate: float = 0.0  # chance to overwrite a few bytes inside a JSON line (line noise)
     byte_at_a_time: bool = False  # one byte per write, with a drain after each
     ignore_writes: bool = False  # accept j/X commands but change nothing
 

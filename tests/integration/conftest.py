@@ -113,6 +113,13 @@ async def loaded_entry(hass: HomeAssistant, config_entry: MockConfigEntry) -> Mo
     return config_entry
 
 
+@pytest.fixture
+def fast_requests() -> Iterator[None]:
+    """A stalled controller fails a request after 3 tries of 0.3 s instead of 2 s."""
+    with patch("custom_components.cellar_brewpi.const.REQUEST_TIMEOUT", 0.3):
+        yield
+
+
 type Advance = Callable[[Callable[[], bool]], Awaitable[None]]
 
 

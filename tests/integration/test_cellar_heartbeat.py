@@ -30,6 +30,7 @@ from custom_components.cellar_brewpi.const import (
 )
 from custom_components.cellar_brewpi.heartbeat import LEAST_PRIVILEGE_POLICY
 from scripts.emulators.alpha_panel import AlphaPanelEmulator
+from scripts.emulators.brewpi import BrewPiEmulator
 from tests.heartbeat.moto_support import MotoServer
 from tests.integration.conftest import (
     LAST_HEARTBEAT,
@@ -260,10 +261,82 @@ async def test_master_alarm(
     assert state.state == STATE_OFF
     assert state.attributes["last_fresh_reading"] == dt_util.utcnow().isoformat()
 
-    # A panel that is removed no longer counts: nothing reads, and after the minutes it is on.
+    # A panel that is unloaded (but still configured) is silent too: after the minutes, on.
+    last = dt_util.utcnow().isoformat()
     assert await hass.config_entries.async_unload(panel.entry_id)
     await _tick(hass, freezer, 30)
-    assert hass.states.get(MASTER_ALARM).attributes["last_fresh_reading"] is None
+    state = hass.states.get(MASTER_ALARM)
+    assert (state.state, state.attributes["last_fresh_reading"]) == (STATE_OFF, last)
+    for _ in range(5):
+        await _tick(hass, freezer)
+    state = hass.states.get(MASTER_ALARM)
+    assert (state.state, state.attributes["silent"]) == (STATE_ON, ["Alpha panel 127.0.0.1"])
+    # Removed, it no longer counts.
+    assert await hass.config_entries.async_remove(panel.entry_id)
+    await _tick(hass, freezer, 30)
+    assert hass.states.get(MASTER_ALARM).attributes["silent"] == []
+
+
+async def test_a_live_controller_does_not_hide_a_dead_panel(
+    hass: HomeAssistant,
+    add_services: AddServices,
+    moto: MotoServer,
+    panel_entry: MockConfigEntry,
+    config_entry: MockConfigEntry,
+    panel_emulator: AlphaPanelEmulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """PANEL_READ follows the panel's reads; the master alarm names the silent device."""
+    await add_services(cloudwatch=cloudwatch_options(moto.endpoint))
+    await add_entry(hass, panel_entry)
+    await add_entry(hass, config_entry)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert _heartbeats(moto) == 1
+    for _ in range(2):
+        await _tick(hass, freezer)
+    assert _heartbeats(moto) == 3
+
+    # The panel dies; the controller goes on reading every minute.
+    panel_emulator.faults.http_500 = True
+    for minute in range(1, 8):
+        await _tick(hass, freezer)
+        assert config_entry.runtime_data.last_update_success
+        state = hass.states.get(MASTER_ALARM)
+        if minute <= 5:
+            assert state.state == STATE_OFF, minute
+        else:
+            assert state.state == STATE_ON, minute
+            assert state.attributes["silent"] == ["Alpha panel 127.0.0.1"]
+    # Not one heartbeat since the panel stopped: the CloudWatch alarm fires too.
+    assert _heartbeats(moto) == 3
+
+    # The panel is back: heartbeats and the alarm follow at once.
+    panel_emulator.faults.http_500 = False
+    await _tick(hass, freezer)
+    assert hass.states.get(MASTER_ALARM).state == STATE_OFF
+    assert hass.states.get(MASTER_ALARM).attributes["silent"] == []
+    assert _heartbeats(moto) == 4
+
+
+async def test_without_a_panel_the_controllers_drive_the_heartbeat(
+    hass: HomeAssistant,
+    add_services: AddServices,
+    moto: MotoServer,
+    config_entry: MockConfigEntry,
+    brewpi_emulator: BrewPiEmulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    await add_services(cloudwatch=cloudwatch_options(moto.endpoint))
+    await add_entry(hass, config_entry)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    await _tick(hass, freezer)
+    assert _heartbeats(moto) == 2
+    await brewpi_emulator.stop()  # a power cut
+    for _ in range(7):
+        await _tick(hass, freezer)
+    state = hass.states.get(MASTER_ALARM)
+    assert (state.state, state.attributes["silent"]) == (STATE_ON, ["BrewPi fermenter1"])
+    assert _heartbeats(moto) == 2
 
 
 async def test_master_alarm_minutes_and_no_source(

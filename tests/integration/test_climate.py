@@ -128,7 +128,12 @@ async def test_turn_on_after_restart_restores_stored_control(
     brewpi_emulator.set_mode("o")
     mock_restore_cache_with_extra_data(
         hass,
-        [(State(CLIMATE, HVACMode.OFF), LastControl(ControlMode.FRIDGE_CONSTANT, fridge_set=6.0).as_dict())],
+        [
+            (
+                State(CLIMATE, HVACMode.OFF),
+                LastControl(ControlMode.FRIDGE_CONSTANT, fridge_set=6.0).as_dict(),
+            )
+        ],
     )
     config_entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(config_entry.entry_id)

@@ -9,6 +9,7 @@ from pathlib import Path
 from unittest.mock import patch
 
 import pytest
+from aiohttp import web
 from homeassistant.config_entries import SOURCE_USER, SOURCE_ZEROCONF
 from homeassistant.const import CONF_HOST, CONF_PORT
 from homeassistant.core import HomeAssistant
@@ -29,6 +30,7 @@ from custom_components.cellar_brewpi.const import (
     KIND_BREWPI,
 )
 from custom_components.cellar_brewpi.helpers import serial_by_id
+from scripts.emulators.alpha_panel import AlphaPanelEmulator
 from scripts.emulators.brewpi import BrewPiEmulator
 from scripts.victoria_metrics import free_port
 
@@ -141,6 +143,70 @@ async def test_network_flow_rejects_duplicates(
     )
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "already_configured"
+
+
+async def test_another_name_of_the_same_address_is_refused(
+    hass: HomeAssistant, brewpi_emulator: BrewPiEmulator
+) -> None:
+    """`localhost` and `127.0.0.1` are one controller: a second entry would steal its link."""
+    MockConfigEntry(
+        domain=DOMAIN,
+        unique_id=f"127.0.0.1:{brewpi_emulator.port}",
+        data={
+            CONF_KIND: KIND_BREWPI,
+            CONF_CONNECTION_TYPE: CONNECTION_NETWORK,
+            CONF_HOST: "127.0.0.1",
+            CONF_PORT: brewpi_emulator.port,
+        },
+    ).add_to_hass(hass)
+    for host in ("localhost", " 127.0.0.1"):
+        flow_id = await _start_network_flow(hass)
+        result = await hass.config_entries.flow.async_configure(
+            flow_id, {CONF_HOST: host, CONF_PORT: brewpi_emulator.port}
+        )
+        assert result["type"] is FlowResultType.ABORT, host
+        assert result["reason"] == "already_configured"
+    # Nothing was sent: the controller's link stayed with the first entry.
+    assert brewpi_emulator.commands_received == []
+    # Another port on the same host is another controller.
+    flow_id = await _start_network_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        flow_id, {CONF_HOST: "127.0.0.1", CONF_PORT: free_port()}
+    )
+    assert result["errors"] == {"base": "cannot_connect"}
+
+
+@pytest.fixture
+async def web_server() -> AsyncIterator[int]:
+    """An HTTP server on loopback (it answers the BrewPi's `n` with 400 and closes)."""
+    app = web.Application()
+    app.router.add_get("/", lambda _request: web.Response(text="hello"))
+    runner = web.AppRunner(app, handle_signals=False)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    assert site._server is not None
+    yield site._server.sockets[0].getsockname()[1]  # type: ignore[attr-defined]
+    await runner.cleanup()
+
+
+async def test_a_web_server_is_not_a_brewpi(hass: HomeAssistant, web_server: int) -> None:
+    """It answers (an error page) and closes: "not a BrewPi", never "could not reach"."""
+    flow_id = await _start_network_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        flow_id, {CONF_HOST: "127.0.0.1", CONF_PORT: web_server}
+    )
+    assert result["errors"] == {"base": "not_brewpi"}
+
+
+async def test_a_panel_is_not_a_brewpi(
+    hass: HomeAssistant, panel_emulator: AlphaPanelEmulator
+) -> None:
+    flow_id = await _start_network_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        flow_id, {CONF_HOST: "127.0.0.1", CONF_PORT: panel_emulator.port}
+    )
+    assert result["errors"] == {"base": "not_brewpi"}
 
 
 def test_mdns_name() -> None:

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
 from datetime import timedelta
-from unittest.mock import patch
 
 import pytest
 from freezegun.api import FrozenDateTimeFactory
@@ -23,10 +21,8 @@ BEER = "sensor.brewpi_fermenter1_beer_temperature"
 
 
 @pytest.fixture(autouse=True)
-def short_request_timeout() -> Iterator[None]:
-    """A stalled controller fails a poll after 0.3 s instead of 5 s."""
-    with patch("custom_components.cellar_brewpi.const.REQUEST_TIMEOUT", 0.3):
-        yield
+def short_request_timeout(fast_requests: None) -> None:
+    """A stalled controller fails a poll within a second."""
 
 
 async def test_setup_and_unload(hass: HomeAssistant, loaded_entry: MockConfigEntry) -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 from unittest.mock import patch
 
@@ -34,6 +36,7 @@ from custom_components.cellar_brewpi.const import (
 )
 from custom_components.cellar_brewpi.panel_options import CONF_SLOTS, DEFAULT_PANEL_OPTIONS
 from scripts.emulators.alpha_panel import AlphaPanelEmulator
+from scripts.emulators.brewpi import BrewPiEmulator
 from scripts.victoria_metrics import free_port
 from tests.integration.conftest import PANEL_UNIQUE_ID
 
@@ -132,7 +135,7 @@ async def test_panel_flow_errors_then_recovers(
         flow_id, {CONF_HOST: "127.0.0.1", CONF_PORT: free_port()}
     )
     assert result["type"] is FlowResultType.FORM
-    assert result["errors"] == {"base": "cannot_connect"}
+    assert result["errors"] == {"base": "panel_cannot_connect"}
 
     result = await hass.config_entries.flow.async_configure(
         flow_id, {CONF_HOST: "127.0.0.1", CONF_PORT: not_a_panel}
@@ -154,6 +157,41 @@ async def test_panel_flow_errors_then_recovers(
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
     await hass.async_block_till_done()
+
+
+async def test_panel_form_names_what_answered(
+    hass: HomeAssistant, brewpi_emulator: BrewPiEmulator, socket_enabled: None
+) -> None:
+    """A controller's port, or a web server without the panel's pages, is "not a panel"."""
+    app = web.Application()
+    app.router.add_get("/", lambda _request: web.Response(text="a web server"))
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    web_port = int(runner.addresses[0][1])
+    try:
+        for port in (brewpi_emulator.port, web_port):
+            flow_id = await _start_panel_flow(hass)
+            result = await hass.config_entries.flow.async_configure(
+                flow_id, {CONF_HOST: "127.0.0.1", CONF_PORT: port}
+            )
+            assert result["errors"] == {"base": "not_a_panel"}
+    finally:
+        await runner.cleanup()
+
+
+def test_panel_errors_speak_of_the_panel() -> None:
+    """The panel's form has its own wording, not the controller's (Fermentrack, port 23)."""
+    errors = json.loads(
+        (
+            Path(__file__).parents[2] / "custom_components/cellar_brewpi/translations/en.json"
+        ).read_text()
+    )["config"]["error"]
+    for key in ("panel_cannot_connect", "not_a_panel"):
+        assert "panel" in errors[key]
+        assert "Fermentrack" not in errors[key]
+        assert "BrewPi" not in errors[key]
+    assert "controller" in errors["cannot_connect"]
 
 
 async def test_panel_flow_rejects_duplicates(
@@ -193,7 +231,7 @@ async def test_reconfigure_panel(hass: HomeAssistant, panel_emulator: AlphaPanel
         result["flow_id"], {CONF_HOST: "127.0.0.1", CONF_PORT: free_port()}
     )
     assert result["type"] is FlowResultType.FORM
-    assert result["errors"] == {"base": "cannot_connect"}
+    assert result["errors"] == {"base": "panel_cannot_connect"}
 
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {CONF_HOST: " 127.0.0.1", CONF_PORT: panel_emulator.port}

@@ -23,6 +23,7 @@ from .models import (
     ControlSettings,
     ControlVariables,
     DeviceList,
+    Firmware,
     LcdText,
     LogMessage,
     MalformedLine,
@@ -54,14 +55,17 @@ INVALID_VERSION = "0.0.0"
 SETPOINT_LIMIT = 1000.0
 REQUEST_ATTEMPTS = 3
 """How often a request is sent before it fails: a reply lost to line noise is asked for again."""
-HELD_LINK = 30.0
-"""A link the controller closes sooner than this after connecting counts as taken away."""
-TAKEN_LINKS = 3
+HELD_LINK = 20.0
+"""A link the controller closes (EOF) sooner than this after connecting counts as taken away:
+the firmware closes its client when another one connects. A WiFi drop is not a close."""
+TAKEN_LINKS = 4
 """After this many links in a row taken away, another program holds the controller."""
 CONTENDED_BACKOFF = 300.0
 """How long to wait between connects while another program holds the controller."""
 CLOSED_BY_PEER = "connection closed by the controller"
 NO_VERSION_COMMAND = "invalid command received by arduino: n"
+OLD_SETTING_KEYS = {"beerSet": "beerSetting", "fridgeSet": "fridgeSetting"}
+"""The setting names of BrewPi before 0.1."""
 """How BrewPi before 0.1 answers the version request (a plain-text `D:` line)."""
 
 
@@ -571,19 +575,35 @@ class BrewPiClient:
                 self._limiter.warning("text", "%s says: %s", self._name, message.text)
             case MalformedLine():
                 self._malformed += 1
+                if self._fail_pending(message):
+                    _LOGGER.debug("Unreadable reply from %s: %r", self._name, line)
+                    return
                 self._limiter.warning(
-                    "malformed", "Malformed line from %s (%s): %r", self._name, message.reason, line
+                    "malformed",
+                    "Malformed line from %s (%s): %r",
+                    self._name,
+                    message.reason,
+                    line,
                 )
             case _:
                 pass
         pending = self._pending
         if pending is not None and not pending.future.done():
-            if isinstance(message, MalformedLine) and message.prefix == pending.prefix:
-                pending.future.set_exception(_Unreadable(message.reason))
-                return
             result = pending.match(message)
             if result is not None:
                 pending.future.set_result(result)
+
+    def _fail_pending(self, message: MalformedLine) -> bool:
+        """
+        End the wait of a request whose reply this is, so that it asks again at once.
+
+        The request's caller hears of it (and reports it): no warning of our own then.
+        """
+        pending = self._pending
+        if pending is None or pending.future.done() or message.prefix != pending.prefix:
+            return False
+        pending.future.set_exception(_Unreadable(message.reason))
+        return True
 
     def _log_controller_message(self, message: LogMessage) -> None:
         if message.log_type in {"E", "W"}:
@@ -701,14 +721,23 @@ class BrewPiClient:
         """Ask for the probe names (`p`; the reply is an `N:` without a `v` key)."""
         return await self._request("p", "N", _of_type(ProbeNames))
 
+    def _setting_key(self, key: str) -> str:
+        """A setting's name as the firmware takes it (BrewPi before 0.1: `beerSetting`)."""
+        version = self._version
+        if version is not None and version.firmware is Firmware.BREWPI_2012:
+            return OLD_SETTING_KEYS.get(key, key)
+        return key
+
     async def async_set_beer_constant(self, temp: float) -> ControlSettings:
         """Hold the beer at `temp`; returns the settings the controller reports back."""
-        command = f'j{{mode:"b",beerSet:{_format_setpoint(temp)}}}'
+        key = self._setting_key("beerSet")
+        command = f'j{{mode:"b",{key}:{_format_setpoint(temp)}}}'
         return await self._request(command, "S", _of_type(ControlSettings))
 
     async def async_set_fridge_constant(self, temp: float) -> ControlSettings:
         """Hold the fridge at `temp`; returns the settings the controller reports back."""
-        command = f'j{{mode:"f",fridgeSet:{_format_setpoint(temp)}}}'
+        key = self._setting_key("fridgeSet")
+        command = f'j{{mode:"f",{key}:{_format_setpoint(temp)}}}'
         return await self._request(command, "S", _of_type(ControlSettings))
 
     async def async_set_off(self) -> ControlSettings:
