@@ -188,6 +188,7 @@ class CellarServices:
         self._heartbeat_at = -HEARTBEAT_MIN_INTERVAL
         self._heartbeat_task: asyncio.Task[None] | None = None
         self._heartbeat_failing = False
+        self._enqueues: set[asyncio.Task[None]] = set()
         self._listeners: list[CALLBACK_TYPE] = []
 
     # --- lifecycle ------------------------------------------------------------------------
@@ -232,6 +233,15 @@ class CellarServices:
         return DurableQueue(path, max_bytes=limit)
 
     async def _async_close_queue(self) -> None:
+        """
+        Let the write in flight finish and every reading handed over reach the disk, then close.
+
+        An unload or reload loses nothing and sends nothing twice.
+        """
+        if self.drainer is not None:
+            await self.drainer.async_stop()
+        if self._enqueues:
+            await asyncio.gather(*self._enqueues)
         if self.queue is not None:
             async with self._queue_lock:
                 await self.hass.async_add_executor_job(self.queue.close)
@@ -265,9 +275,12 @@ class CellarServices:
         """Record the readings (disk first), then send a heartbeat if one is due."""
         if self.queue is not None:
             lines = [to_line(reading) for reading in self._points(fresh)]
-            self.entry.async_create_background_task(
-                self.hass, self._async_enqueue(lines), "cellar_brewpi enqueue"
+            # Not a task of the entry: an unload does not cancel it, it waits for it.
+            task = self.hass.async_create_task(
+                self._async_enqueue(lines), "cellar_brewpi enqueue", eager_start=True
             )
+            self._enqueues.add(task)
+            task.add_done_callback(self._enqueues.discard)
         if self._drives_heartbeat(fresh.source):
             self._async_maybe_heartbeat()
         self._async_notify()

@@ -15,6 +15,7 @@ from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers import entity_registry as er
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.cellar_brewpi.batches import BatchSheet
 from custom_components.cellar_brewpi.cellar import CellarServices
 from custom_components.cellar_brewpi.const import (
     CONF_CELLAR_NAME,
@@ -30,6 +31,7 @@ from custom_components.cellar_brewpi.const import (
     DOMAIN,
     KIND_CELLAR_SERVICES,
 )
+from scripts.emulators.alpha_panel import AlphaPanelEmulator
 from scripts.stand_ins.google_sheets import KEY_ID, FakeGoogle, api_error
 from scripts.victoria_metrics import VictoriaMetrics
 from tests.heartbeat.moto_support import MotoServer
@@ -385,3 +387,73 @@ async def test_remove_parts(
     assert hass.states.get(QUEUED) is None
     assert er.async_get(hass).async_get(QUEUED) is None
     assert hass.states.get(LAST_HEARTBEAT) is not None
+
+
+async def test_a_server_that_is_not_influxdb_is_named_so(
+    hass: HomeAssistant,
+    add_services: AddServices,
+    panel_emulator: AlphaPanelEmulator,
+    socket_enabled: None,
+) -> None:
+    """A web server answering 200 to every path, or the panel's pages: "not InfluxDB"."""
+    app = web.Application()
+    app.router.add_route("*", "/{tail:.*}", lambda _request: web.Response(text="OK"))
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    try:
+        entry = await add_services()
+        for port in (runner.addresses[0][1], panel_emulator.port):
+            url = f"http://127.0.0.1:{port}"
+            result = await _options_step(hass, entry, CONF_INFLUXDB)
+            result = await _submit(hass, result, _form(influx_options(url)))
+            assert result["errors"] == {"base": "not_influxdb"}, url
+            hass.config_entries.options.async_abort(result["flow_id"])
+        assert entry.options == {}
+    finally:
+        await runner.cleanup()
+
+
+async def test_reconfigure_renames_the_cellar(
+    hass: HomeAssistant, add_services: AddServices
+) -> None:
+    entry = await add_services()
+    result = await entry.start_reconfigure_flow(hass)
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "reconfigure_services"
+    assert _suggested(result, CONF_CELLAR_NAME) == "Main"
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_CELLAR_NAME: "  "}
+    )
+    assert result["errors"] == {CONF_CELLAR_NAME: "name_required"}
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_CELLAR_NAME: " Back room "}
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reconfigure_successful"
+    await hass.async_block_till_done()
+    assert entry.data[CONF_CELLAR_NAME] == "Back room"
+    assert entry.title == "Cellar Back room"
+    assert entry.state is ConfigEntryState.LOADED
+
+
+async def test_the_sheet_check_closes_its_session(
+    hass: HomeAssistant, add_services: AddServices, google: FakeGoogle, account: dict[str, Any]
+) -> None:
+    """The live check is a client of its own: it is closed, passed or failed."""
+    entry = await add_services()
+    closed: list[BatchSheet] = []
+    close = BatchSheet.close
+
+    def spy(sheet: BatchSheet) -> None:
+        closed.append(sheet)
+        close(sheet)
+
+    with patch.object(BatchSheet, "close", spy):
+        result = await _options_step(hass, entry, CONF_SHEET)
+        result = await _submit(hass, result, _form(sheet_options(account, tab="No such tab")))
+        assert result["errors"] == {"base": "sheet_not_found"}
+        assert len(closed) == 1
+        result = await _submit(hass, result, _form(sheet_options(account)))
+        assert result["type"] is FlowResultType.CREATE_ENTRY
+        assert len(closed) == 2

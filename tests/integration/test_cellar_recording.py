@@ -373,3 +373,36 @@ async def test_a_missing_bucket_stops_writing_until_fixed(
     await until(lambda: services.queue_stats is not None and services.queue_stats.queued == 0)
     assert len(fake_influx.accepted) == 18
     assert issue_id not in issue_ids(hass)
+
+
+async def test_a_server_answering_200_deletes_nothing(
+    hass: HomeAssistant,
+    add_services: AddServices,
+    fake_influx: FakeInflux,
+    panel_entry: MockConfigEntry,
+) -> None:
+    """
+    A web server that answers 200 to every path stored nothing: the points stay queued, a
+    repair issue says so, and *Last InfluxDB write* stays unknown.
+    """
+    answer_200 = True
+
+    async def respond(_lines: list[str]) -> web.Response | None:
+        return web.Response(text="OK") if answer_200 else None
+
+    fake_influx.respond = respond
+    entry = await add_services(influxdb=influx_options(fake_influx.url))
+    services = services_of(entry)
+    panel = await add_entry(hass, panel_entry)
+    issue_id = f"{entry.entry_id}_influxdb_wrong_server"
+    await until(lambda: issue_id in issue_ids(hass))
+    assert services.queue_stats.queued == 9
+    assert state(hass, LAST_WRITE) == "unknown"
+    assert fake_influx.accepted == []
+
+    answer_200 = False  # the URL now leads to InfluxDB (204)
+    await poll(hass, panel)  # a new read, and the end of the backoff
+    await until(lambda: services.queue_stats.queued == 0)
+    assert len(fake_influx.accepted) == 18
+    assert issue_id not in issue_ids(hass)
+    assert dt_util.parse_datetime(state(hass, LAST_WRITE)) is not None

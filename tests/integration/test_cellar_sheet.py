@@ -29,7 +29,9 @@ from tests.integration.conftest import (
     issue_ids,
     reauth_flows,
     sheet_options,
+    until,
 )
+from tests.recording.conftest import FakeInflux
 
 BEER = "sensor.fv_10_1_beer"
 BATCH = "sensor.fv_10_1_batch_number"
@@ -217,3 +219,30 @@ async def test_panel_points_carry_the_batch(
     assert series["FV 10/2"]["metric"]["batch_number"] == "89"
     assert series["FV 10/3"]["metric"]["batch_number"] == "0"
     assert series["FV 10/3"]["values"] == [0]
+
+
+async def test_days_in_vessel_are_counted_in_local_days(
+    hass: HomeAssistant,
+    add_services: AddServices,
+    google: FakeGoogle,
+    account: dict[str, Any],
+    fake_influx: FakeInflux,
+    panel_entry: MockConfigEntry,
+) -> None:
+    """
+    Where the local day is not UTC's (a US evening), the sensor and the InfluxDB tag agree.
+
+    The clock is real (the drain is real I/O), so the time zone is chosen to make today's local
+    date differ from UTC's: 14 hours ahead late in the UTC day, 12 hours behind early in it.
+    """
+    zone = "Pacific/Kiritimati" if dt_util.utcnow().hour >= 12 else "Etc/GMT+12"
+    await hass.config.async_set_time_zone(zone)
+    local = dt_util.now().date()
+    assert local != dt_util.utcnow().date()
+    await add_services(influxdb=influx_options(fake_influx.url), sheet=sheet_options(account))
+    await add_entry(hass, panel_entry)
+    local_days = (local - HAZY_BREWED).days
+    assert int(_state(hass, DAYS)) == local_days
+    await until(lambda: any("FV\\ 10/1" in line for line in fake_influx.accepted))
+    (line,) = [line for line in fake_influx.accepted if "vessel=FV\\ 10/1" in line]
+    assert f"days_in_vessel={local_days}i" in line

@@ -68,7 +68,7 @@ class FakeInflux:
             if response is not None:
                 return response
         self.accepted.extend(lines)
-        return web.Response(status=204)
+        return web.Response(status=204)  # how InfluxDB's write API answers a stored write
 
 
 @pytest.fixture

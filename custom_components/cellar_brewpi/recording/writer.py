@@ -308,6 +308,8 @@ class Drainer:
         self.last_success: datetime | None = None
         self.last_error: InfluxError | None = None
         self.consecutive_failures = 0
+        self._stopping = False
+        self._in_flight: asyncio.Future[None] | None = None
 
     async def drain_once(self) -> DrainResult:
         """
@@ -320,7 +322,7 @@ class Drainer:
         async with self._lock:
             tally = _Tally()
             try:
-                while True:
+                while not self._stopping:
                     batch = await self._run_blocking(partial(self._queue.peek, self._batch_size))
                     if not batch:
                         return DrainResult(tally.written, tally.dead_lettered)
@@ -337,6 +339,7 @@ class Drainer:
                         self._failed(err, None)
                         raise
                     self._succeeded()
+                return DrainResult(tally.written, tally.dead_lettered)
             finally:
                 if tally.dead_lettered:
                     _LOGGER.warning(
@@ -355,10 +358,10 @@ class Drainer:
         retryable error in the middle loses nothing and re-sends only what was not yet accepted.
         """
         parts = [batch]
-        while parts:
+        while parts and not self._stopping:
             part = parts.pop()
             try:
-                await self._writer.write([line for _, line in part])
+                await self._write_and_ack(part)
             except InfluxRejectedError as err:
                 if err.status not in POINT_STATUSES:
                     raise
@@ -371,8 +374,33 @@ class Drainer:
                 middle = len(part) // 2
                 parts.extend((part[middle:], part[:middle]))  # the older half goes first
                 continue
-            await self._run_blocking(partial(self._queue.ack, [point_id for point_id, _ in part]))
             tally.written += len(part)
+
+    async def _write_and_ack(self, part: list[tuple[int, str]]) -> None:
+        """
+        Write a part and delete it from the queue, as one step that cancelling does not split.
+
+        A cancelled drain (an unload, a reload) lets the write in flight finish and its points be
+        deleted: otherwise the server would have them and the queue too, and send them twice.
+        """
+
+        async def step() -> None:
+            await self._writer.write([line for _, line in part])
+            await self._run_blocking(partial(self._queue.ack, [point_id for point_id, _ in part]))
+
+        self._in_flight = asyncio.ensure_future(step())
+        try:
+            await asyncio.shield(self._in_flight)
+        finally:
+            if self._in_flight.done():
+                self._in_flight = None
+
+    async def async_stop(self) -> None:
+        """Start no new write, and wait for the one in flight (its points are then deleted)."""
+        self._stopping = True
+        if (in_flight := self._in_flight) is not None:
+            with contextlib.suppress(Exception):
+                await in_flight
 
     def _succeeded(self) -> None:
         if self.consecutive_failures:
