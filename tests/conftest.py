@@ -18,13 +18,16 @@ assert DOMAIN == "cellar_brewpi"
 
 
 @pytest.fixture
-async def brewpi_emulator(socket_enabled: None) -> AsyncIterator[BrewPiEmulator]:
-    """A BrewPi-ESP emulator on loopback TCP whose chamber is frozen in time (deterministic).
+async def brewpi_emulator(
+    request: pytest.FixtureRequest, socket_enabled: None
+) -> AsyncIterator[BrewPiEmulator]:
+    """A BrewPi emulator on loopback TCP whose chamber is frozen in time (deterministic).
 
-    The HA test plugin blocks creating sockets; `socket_enabled` lifts that, and connections
-    stay limited to 127.0.0.1.
+    It speaks today's BrewPi-ESP firmware, or the generation a test gives by indirect
+    parametrization (`firmware=` of the emulator). The HA test plugin blocks creating sockets;
+    `socket_enabled` lifts that, and connections stay limited to 127.0.0.1.
     """
-    emulator = BrewPiEmulator(speedup=0.0, seed=7)
+    emulator = BrewPiEmulator(firmware=getattr(request, "param", "esp"), speedup=0.0, seed=7)
     await emulator.start_tcp()
     yield emulator
     await emulator.stop()

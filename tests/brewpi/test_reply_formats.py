@@ -8,8 +8,6 @@ across its releases, thorrak/brewpi-esp8266 and brewpi-esp, BrewPi Remix), with 
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
 
 from custom_components.cellar_brewpi.brewpi import (
@@ -217,19 +215,8 @@ def test_beer_setting_is_unset_in_fridge_constant() -> None:
 # --- the client against the emulator speaking each generation ------------------------------------
 
 
-@pytest.fixture
-async def emulator(
-    request: pytest.FixtureRequest, socket_enabled: None
-) -> AsyncIterator[BrewPiEmulator]:
-    """The emulator speaking the firmware generation the test is parametrized with."""
-    em = BrewPiEmulator(firmware=request.param, speedup=0.0, seed=3)
-    await em.start_tcp()
-    yield em
-    await em.stop()
-
-
 @pytest.mark.parametrize(
-    ("emulator", "firmware"),
+    ("brewpi_emulator", "firmware"),
     [
         ("esp", Firmware.BREWPI_ESP),
         ("esp-v11", Firmware.BREWPI_ESP_LEGACY),
@@ -237,11 +224,12 @@ async def emulator(
         ("avr-0.1", Firmware.BREWPI_0_1),
         ("2012", Firmware.BREWPI_2012),
     ],
-    indirect=["emulator"],
+    indirect=["brewpi_emulator"],
 )
 async def test_the_client_drives_every_generation(
-    emulator: BrewPiEmulator, firmware: Firmware
+    brewpi_emulator: BrewPiEmulator, firmware: Firmware
 ) -> None:
+    emulator = brewpi_emulator
     client = BrewPiClient(TcpTarget("127.0.0.1", emulator.port), request_timeout=1.0)
     version = await client.async_connect()
     try:
