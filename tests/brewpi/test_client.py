@@ -31,7 +31,7 @@ from custom_components.cellar_brewpi.brewpi import (
     WifiInfo,
     describe,
 )
-from custom_components.cellar_brewpi.brewpi import client as client_module
+from custom_components.cellar_brewpi.brewpi import connection as connection_module
 from scripts.emulators.brewpi import BrewPiEmulator
 
 FAST = {"reconnect_initial": 0.05, "reconnect_max": 0.2, "request_timeout": 2.0}
@@ -204,7 +204,11 @@ async def test_request_times_out_when_the_controller_stalls(
     await brewpi.async_connect()
     try:
         emulator.faults.stall = True
-        with pytest.raises(BrewPiTimeoutError):
+        with pytest.raises(BrewPiTimeoutError, match=r"3 tries of 0\.3 s"):
+            await brewpi.async_get_settings()
+        brewpi.request_timeout = 0.1
+        assert brewpi.request_timeout == 0.1
+        with pytest.raises(BrewPiTimeoutError, match=r"3 tries of 0\.1 s"):
             await brewpi.async_get_settings()
         emulator.faults.stall = False
         assert (await brewpi.async_get_settings()).mode is not None
@@ -439,7 +443,7 @@ async def test_controller_log_messages_are_logged_in_words(
 ) -> None:
     caplog.set_level(logging.DEBUG, logger="custom_components.cellar_brewpi.brewpi")
     # `E` without confirmation makes the firmware answer with an info log message.
-    writer = client._link.writer  # type: ignore[union-attr]
+    writer = client._connection._link.writer  # type: ignore[union-attr]
     writer.write(b"E{}\n")
     await writer.drain()
     await wait_until(lambda: client.stats.log_messages >= 1)
@@ -535,7 +539,7 @@ async def test_write_failure_drops_the_link(
     async def broken_drain() -> None:
         raise ConnectionResetError("gone")
 
-    monkeypatch.setattr(client._link.writer, "drain", broken_drain)  # type: ignore[union-attr]
+    monkeypatch.setattr(client._connection._link.writer, "drain", broken_drain)  # type: ignore[union-attr]
     with pytest.raises(BrewPiConnectionError, match="cannot write"):
         await client.async_get_settings()
     await wait_until(lambda: client.stats.reconnects == 1 and client.connected)
@@ -563,7 +567,7 @@ async def test_unexpected_reader_error_is_logged_and_reconnects(
     def broken_parser(_line: str) -> None:
         raise RuntimeError("parser bug")
 
-    monkeypatch.setattr(client_module, "parse_line", broken_parser)
+    monkeypatch.setattr(connection_module, "parse_line", broken_parser)
     with pytest.raises(BrewPiConnectionError, match="internal error"):
         await client.async_get_settings()
     assert "Unexpected error reading" in caplog.text
@@ -575,7 +579,7 @@ async def test_connect_timeout(monkeypatch: pytest.MonkeyPatch) -> None:
     async def slow_open(_target: object, _timeout: float) -> None:
         raise TimeoutError
 
-    monkeypatch.setattr(client_module, "open_stream", slow_open)
+    monkeypatch.setattr(connection_module, "open_stream", slow_open)
     with pytest.raises(BrewPiTimeoutError, match="timed out connecting"):
         await BrewPiClient(TcpTarget("192.0.2.1")).async_connect()
 
@@ -598,7 +602,7 @@ async def test_unexpected_error_while_reconnecting_is_retried(
     monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    real_open = client_module.open_stream
+    real_open = connection_module.open_stream
     calls = 0
 
     async def flaky_open(target: object, connect_timeout: float) -> object:
@@ -608,8 +612,62 @@ async def test_unexpected_error_while_reconnecting_is_retried(
             raise RuntimeError("transport bug")
         return await real_open(target, connect_timeout)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(client_module, "open_stream", flaky_open)
+    monkeypatch.setattr(connection_module, "open_stream", flaky_open)
     emulator.drop_clients()
     await wait_until(lambda: client.stats.reconnects == 1 and client.connected)
     assert calls == 2
     assert "Unexpected error reconnecting" in caplog.text
+
+
+async def test_another_program_taking_the_controller_is_contention(
+    emulator: BrewPiEmulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another program takes the firmware's single connection after each of ours, then stops."""
+    monkeypatch.setattr(connection_module, "HELD_LINK", 1.0)
+    monkeypatch.setattr(connection_module, "CONTENDED_BACKOFF", 0.3)
+    brewpi = BrewPiClient(TcpTarget("127.0.0.1", emulator.port), **FAST)
+    changes: list[bool] = []
+    brewpi.subscribe_contention(changes.append)
+    stop = asyncio.Event()
+
+    async def other_program() -> None:
+        while not stop.is_set():
+            await wait_until(lambda: brewpi.connected or stop.is_set(), 10)
+            if stop.is_set():
+                return
+            _reader, writer = await asyncio.open_connection("127.0.0.1", emulator.port)
+            await asyncio.sleep(0.05)  # the firmware drops our link and serves the other one
+            writer.close()
+            await writer.wait_closed()
+
+    await brewpi.async_connect()
+    task = asyncio.create_task(other_program())
+    try:
+        await wait_until(lambda: brewpi.contended, 10)
+        assert changes == [True]
+        assert brewpi.last_disconnect_reason == connection_module.CLOSED_BY_PEER
+        stop.set()
+        await task
+        # The other program stopped: a link that holds for HELD_LINK ends the contention.
+        await wait_until(lambda: not brewpi.contended, 10)
+        assert changes == [True, False]
+        assert (await brewpi.async_get_settings()).mode is not None
+    finally:
+        stop.set()
+        await task
+        await brewpi.async_close()
+
+
+async def test_links_lost_for_other_reasons_are_no_contention(
+    emulator: BrewPiEmulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(connection_module, "TAKEN_LINKS", 2)
+    brewpi = BrewPiClient(TcpTarget("127.0.0.1", emulator.port), **FAST, stale_after=0.2)
+    await brewpi.async_connect()
+    try:
+        # Stale links (nobody polls, the frozen emulator pushes nothing) are not taken away.
+        await wait_until(lambda: brewpi.stats.reconnects >= 3)
+        assert not brewpi.contended
+        assert brewpi.last_disconnect_reason == "no temperatures for 0.2 s"
+    finally:
+        await brewpi.async_close()

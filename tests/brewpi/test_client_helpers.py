@@ -8,7 +8,8 @@ import pytest
 import serialx
 
 from custom_components.cellar_brewpi.brewpi import SerialTarget, TcpTarget, describe, open_stream
-from custom_components.cellar_brewpi.brewpi.client import _format_setpoint, _LogLimiter
+from custom_components.cellar_brewpi.brewpi.client import _format_setpoint
+from custom_components.cellar_brewpi.brewpi.line_log import LogLimiter
 
 
 @pytest.mark.parametrize(
@@ -28,7 +29,7 @@ def test_absurd_setpoints_are_refused(temp: float) -> None:
 
 def test_a_flood_logs_one_warning_per_kind(caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)
-    limiter = _LogLimiter(interval=60.0)
+    limiter = LogLimiter(interval=60.0)
     for index in range(100):
         limiter.warning("text", "garbage %s", index)
     limiter.warning("malformed", "bad json")
@@ -40,7 +41,7 @@ def test_a_flood_logs_one_warning_per_kind(caplog: pytest.LogCaptureFixture) -> 
 def test_limiter_lets_the_next_warning_through_after_the_interval(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    limiter = _LogLimiter(interval=0.0)
+    limiter = LogLimiter(interval=0.0)
     limiter.warning("text", "one")
     limiter.warning("text", "two")
     assert [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING] == [

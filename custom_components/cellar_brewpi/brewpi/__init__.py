@@ -1,20 +1,23 @@
 """
 BrewPi line protocol: framing, typed messages and an asyncio client.
 
-Nothing here imports Home Assistant.
+`BrewPiClient` (`client`) keeps the state and makes the requests; its `BrewPiConnection`
+(`connection`) owns the stream, the reader, reconnecting and contention. Every error derives
+from `BrewPiError` (`errors`). Nothing here imports Home Assistant.
 """
 
-from .client import (
-    BrewPiClient,
+from .client import BrewPiClient, ClientStats
+from .connection import READ_CHUNK, BrewPiConnection
+from .errors import (
     BrewPiConnectionError,
     BrewPiError,
     BrewPiNotSupportedError,
     BrewPiProtocolError,
     BrewPiReplyError,
     BrewPiTimeoutError,
-    ClientStats,
 )
 from .framing import MAX_LINE, LineFramer
+from .listeners import Listeners
 from .models import (
     BOARD_NAMES,
     ControlConstants,
@@ -45,7 +48,9 @@ from .transport import SerialTarget, Target, TcpTarget, describe, open_stream
 __all__ = [
     "BOARD_NAMES",
     "MAX_LINE",
+    "READ_CHUNK",
     "BrewPiClient",
+    "BrewPiConnection",
     "BrewPiConnectionError",
     "BrewPiError",
     "BrewPiNotSupportedError",
@@ -64,6 +69,7 @@ __all__ = [
     "InstalledDevice",
     "LcdText",
     "LineFramer",
+    "Listeners",
     "LogMessage",
     "MalformedLine",
     "Message",
