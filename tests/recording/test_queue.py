@@ -14,10 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from custom_components.cellar_brewpi.recording import DurableQueue
-from custom_components.cellar_brewpi.recording.queue import ROW_OVERHEAD, line_time_ns
-
-QUEUE_PY = Path(__file__).parents[2] / "custom_components/cellar_brewpi/recording/queue.py"
+from custom_components.cellar_brewpi.recording import DurableQueue, QueueClosedError
+from custom_components.cellar_brewpi.recording.queue_file import ROW_OVERHEAD, line_time_ns
+from tests.recording.standalone import LOAD_RECORDING
 
 
 def cycle(number: int, points: int = 19, pad: int = 0) -> list[str]:
@@ -62,8 +61,10 @@ def test_enqueue_peek_ack_in_order(path: Path) -> None:
     assert (stats.queued, stats.size_bytes, stats.oldest_time_ns) == (0, 0, None)
     queue.close()
     queue.close()  # idempotent
-    with pytest.raises(RuntimeError, match="closed"):
+    with pytest.raises(QueueClosedError, match="closed"):
         queue.enqueue(["x v=1 1"])
+    with pytest.raises(RuntimeError, match="closed"):  # also a RuntimeError, as it always was
+        queue.peek(1)
 
 
 def test_one_transaction_per_enqueue(path: Path) -> None:
@@ -157,20 +158,19 @@ def test_dead_letters(path: Path) -> None:
     queue.close()
 
 
-CHILD = """
-import importlib.util, pathlib, sys
-spec = importlib.util.spec_from_file_location("recording_queue", sys.argv[1])
-module = importlib.util.module_from_spec(spec)
-sys.modules["recording_queue"] = module
-spec.loader.exec_module(module)
-queue = module.DurableQueue(pathlib.Path(sys.argv[2]))
-number = int(sys.argv[3])
+CHILD = (
+    LOAD_RECORDING
+    + """
+import pathlib
+queue = recording.DurableQueue(pathlib.Path(sys.argv[1]))
+number = int(sys.argv[2])
 while True:
     stamp = 1_700_000_000_000_000_000 + number * 60_000_000_000
     queue.enqueue([f"m,series=s{i} v={10_000 + number}i {stamp}" for i in range(19)])
     print(number, flush=True)
     number += 1
 """
+)
 
 
 def test_sigkill_keeps_every_committed_enqueue(path: Path) -> None:
@@ -179,7 +179,7 @@ def test_sigkill_keeps_every_committed_enqueue(path: Path) -> None:
     first = 0
     for _ in range(3):
         child = subprocess.Popen(  # noqa: S603
-            [sys.executable, "-c", CHILD, str(QUEUE_PY), str(path), str(first)],
+            [sys.executable, "-c", CHILD, str(path), str(first)],
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
         )

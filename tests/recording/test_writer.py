@@ -604,7 +604,7 @@ async def test_24h_outage_then_recovery(
     assert (result.written, result.dead_lettered, result.backoff) == (27_360, 0, None)
     assert_exactly_once(await victoria.samples(), cycles * FIELDS_PER_CYCLE)
     assert queue.stats().queued == 0
-    records = [r for r in caplog.records if r.name.endswith("writer")]
+    records = [r for r in caplog.records if r.name.endswith(".recording.drainer")]
     assert [r.levelno for r in records if r.levelno >= logging.INFO] == [
         logging.WARNING,  # once, at the start of the outage
         logging.INFO,  # once, at recovery

@@ -2,38 +2,46 @@
 Lossless recording of readings to InfluxDB (no Home Assistant imports).
 
 Readings become line protocol (`points`), are stored in a durable SQLite queue in the same poll
-cycle (`queue`), and a drainer sends them to InfluxDB's `/api/v2/write`, deleting them only after
-the server accepted them (`writer`).
+cycle (`queue`, its file in `queue_file`, its memory backlog in `queue_memory`), and a drainer
+(`drainer`) sends them to InfluxDB's `/api/v2/write` through the writer (`writer`), deleting them
+only after the server accepted them. Every error derives from `RecordingError` (`errors`).
 """
 
-from .points import (
-    CONTROLLER_MEASUREMENT,
-    PANEL_MEASUREMENT,
-    Reading,
-    controller_readings,
-    panel_readings,
-    to_line,
-)
-from .queue import DurableQueue, QueueStats
-from .writer import (
-    Drainer,
-    DrainResult,
+from .drainer import Drainer, DrainResult, RunBlocking
+from .errors import (
+    CorruptDatabaseError,
     InfluxAuthError,
     InfluxError,
     InfluxNotFoundError,
     InfluxRejectedError,
     InfluxRetryableError,
-    InfluxWriter,
     InfluxWrongServerError,
-    RunBlocking,
+    QueueClosedError,
+    RecordingError,
 )
+from .points import (
+    CONTROLLER_MEASUREMENT,
+    NO_BATCH,
+    PANEL_MEASUREMENT,
+    FieldValue,
+    Reading,
+    controller_readings,
+    panel_readings,
+    time_ns,
+    to_line,
+)
+from .queue import DurableQueue, QueueStats
+from .writer import InfluxWriter
 
 __all__ = [
     "CONTROLLER_MEASUREMENT",
+    "NO_BATCH",
     "PANEL_MEASUREMENT",
+    "CorruptDatabaseError",
     "DrainResult",
     "Drainer",
     "DurableQueue",
+    "FieldValue",
     "InfluxAuthError",
     "InfluxError",
     "InfluxNotFoundError",
@@ -41,10 +49,13 @@ __all__ = [
     "InfluxRetryableError",
     "InfluxWriter",
     "InfluxWrongServerError",
+    "QueueClosedError",
     "QueueStats",
     "Reading",
+    "RecordingError",
     "RunBlocking",
     "controller_readings",
     "panel_readings",
+    "time_ns",
     "to_line",
 ]
