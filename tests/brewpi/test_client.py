@@ -619,42 +619,37 @@ async def test_unexpected_error_while_reconnecting_is_retried(
     assert "Unexpected error reconnecting" in caplog.text
 
 
-async def test_another_program_taking_the_controller_is_contention(
-    emulator: BrewPiEmulator, monkeypatch: pytest.MonkeyPatch
+async def test_a_controller_that_keeps_taking_links_away_is_contended(
+    scripted_peer: Callable[[Script], Awaitable[int]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Another program takes the firmware's single connection after each of ours, then stops."""
-    monkeypatch.setattr(connection_module, "HELD_LINK", 1.0)
-    monkeypatch.setattr(connection_module, "CONTENDED_BACKOFF", 0.3)
-    brewpi = BrewPiClient(TcpTarget("127.0.0.1", emulator.port), **FAST)
+    """Another program takes each of our links soon after the connect; then it stops."""
+    monkeypatch.setattr(connection_module, "HELD_LINK", 0.5)
+    monkeypatch.setattr(connection_module, "CONTENDED_BACKOFF", 0.1)
+    links = 0
+
+    async def taken_away(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        nonlocal links
+        links += 1
+        await writer.drain()
+        if links <= connection_module.TAKEN_LINKS:
+            await asyncio.sleep(0.05)  # the firmware drops us for the other program
+            return
+        await reader.read()  # the other program has stopped: this link holds
+
+    port = await scripted_peer(taken_away)
+    brewpi = BrewPiClient(TcpTarget("127.0.0.1", port), **FAST)
     changes: list[bool] = []
     brewpi.subscribe_contention(changes.append)
-    stop = asyncio.Event()
-
-    async def other_program() -> None:
-        while not stop.is_set():
-            await wait_until(lambda: brewpi.connected or stop.is_set(), 10)
-            if stop.is_set():
-                return
-            _reader, writer = await asyncio.open_connection("127.0.0.1", emulator.port)
-            await asyncio.sleep(0.05)  # the firmware drops our link and serves the other one
-            writer.close()
-            await writer.wait_closed()
-
     await brewpi.async_connect()
-    task = asyncio.create_task(other_program())
     try:
-        await wait_until(lambda: brewpi.contended, 10)
-        assert changes == [True]
+        await wait_until(lambda: changes == [True])
         assert brewpi.last_disconnect_reason == connection_module.CLOSED_BY_PEER
-        stop.set()
-        await task
-        # The other program stopped: a link that holds for HELD_LINK ends the contention.
-        await wait_until(lambda: not brewpi.contended, 10)
-        assert changes == [True, False]
-        assert (await brewpi.async_get_settings()).mode is not None
+        # A link that holds for HELD_LINK ends the contention.
+        await wait_until(lambda: changes == [True, False])
+        assert not brewpi.contended
+        assert brewpi.connected
+        assert links == connection_module.TAKEN_LINKS + 1
     finally:
-        stop.set()
-        await task
         await brewpi.async_close()
 
 
