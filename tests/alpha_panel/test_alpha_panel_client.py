@@ -17,6 +17,7 @@ from custom_components.cellar_brewpi.alpha_panel import (
     DEFAULT_SLOTS,
     AlphaPanel,
     AlphaPanelConnectionError,
+    AlphaPanelError,
     AlphaPanelParseError,
     AlphaPanelWriteError,
     PanelReading,
@@ -326,3 +327,8 @@ async def test_base_url(session: aiohttp.ClientSession) -> None:
     assert AlphaPanel(session, "::1", port=8081).base_url == "http://[::1]:8081"
     with pytest.raises(ValueError, match="at least one page"):
         AlphaPanel(session, "10.1.10.105", pages=())
+
+
+def test_every_error_is_an_alpha_panel_error() -> None:
+    for error in (AlphaPanelConnectionError, AlphaPanelParseError, AlphaPanelWriteError):
+        assert issubclass(error, AlphaPanelError)

@@ -26,6 +26,7 @@ from custom_components.cellar_brewpi.batches import (
     SheetFormatError,
     SheetNotFoundError,
     SheetSettings,
+    SheetUnavailableError,
 )
 from scripts.stand_ins.google_sheets import (
     CLIENT_EMAIL,
@@ -173,7 +174,9 @@ def test_quota_429_is_not_retried(google: FakeGoogle, sheet: BatchSheet) -> None
         429, "RESOURCE_EXHAUSTED", "Quota exceeded for quota metric 'Read requests'"
     )
     started = time.monotonic()
-    with pytest.raises(SheetError, match="429 RESOURCE_EXHAUSTED: Quota exceeded") as caught:
+    with pytest.raises(
+        SheetUnavailableError, match="429 RESOURCE_EXHAUSTED: Quota exceeded"
+    ) as caught:
         sheet.read()
     assert time.monotonic() - started < 1.5
     assert not isinstance(caught.value, SheetAuthError | SheetNotFoundError)
@@ -183,29 +186,46 @@ def test_quota_429_is_not_retried(google: FakeGoogle, sheet: BatchSheet) -> None
 
 def test_quota_as_403_is_transient(google: FakeGoogle, sheet: BatchSheet) -> None:
     google.api_answer = api_error(403, "RESOURCE_EXHAUSTED", "Rate limit exceeded")
-    with pytest.raises(SheetError, match="403 RESOURCE_EXHAUSTED"):
+    with pytest.raises(SheetUnavailableError, match="403 RESOURCE_EXHAUSTED"):
         sheet.read()
 
 
 @pytest.mark.parametrize(
-    ("answer", "match"),
+    ("answer", "error", "match"),
     [
-        (api_error(500, "INTERNAL", "Internal error encountered."), "500 INTERNAL"),
-        (api_error(503, "UNAVAILABLE", "The service is currently unavailable."), "503"),
+        (
+            api_error(500, "INTERNAL", "Internal error encountered."),
+            SheetUnavailableError,
+            "500 INTERNAL",
+        ),
+        (
+            api_error(503, "UNAVAILABLE", "The service is currently unavailable."),
+            SheetUnavailableError,
+            "503",
+        ),
         (
             (502, "<html><body>" + "Bad Gateway " * 100 + "</body></html>"),
+            SheetUnavailableError,
             r"answered 502 \(not JSON\): <html>",
         ),
-        ((200, "<html>a captive portal</html>"), "JSONDecodeError"),
-        ((200, {"range": "x", "values": "not rows"}), "without a list of rows"),
-        ((200, [1, 2]), "without a list of rows"),
+        ((200, "<html>a captive portal</html>"), SheetUnavailableError, "JSONDecodeError"),
+        (
+            (200, {"range": "x", "values": "not rows"}),
+            SheetFormatError,
+            "without a list of rows",
+        ),
+        ((200, [1, 2]), SheetFormatError, "without a list of rows"),
     ],
 )
 def test_server_errors(
-    google: FakeGoogle, sheet: BatchSheet, answer: tuple[int, object], match: str
+    google: FakeGoogle,
+    sheet: BatchSheet,
+    answer: tuple[int, object],
+    error: type[SheetError],
+    match: str,
 ) -> None:
     google.api_answer = answer
-    with pytest.raises(SheetError, match=match) as caught:
+    with pytest.raises(error, match=match) as caught:
         sheet.read()
     assert len(str(caught.value)) < 300
     assert len(google.api_requests) == 1
@@ -225,7 +245,7 @@ def test_timeout(google: FakeGoogle, sheet_factory: SheetFactory, where: str) ->
         google.token_delay = 5.0
     sheet = sheet_factory(google, timeout=0.5)
     started = time.monotonic()
-    with pytest.raises(SheetError, match=r"(?i)timed? ?out") as caught:
+    with pytest.raises(SheetUnavailableError, match=r"(?i)timed? ?out") as caught:
         sheet.read()
     assert 0.4 < time.monotonic() - started < 1.5
     assert not isinstance(caught.value, SheetAuthError)
@@ -237,7 +257,7 @@ def test_connection_refused(google: FakeGoogle, sheet_factory: SheetFactory) -> 
         probe.bind(("127.0.0.1", 0))
         closed = f"http://127.0.0.1:{probe.getsockname()[1]}"
     google.url = closed  # both the token endpoint and the API are now a closed port
-    with pytest.raises(SheetError, match="token request failed"):
+    with pytest.raises(SheetUnavailableError, match="token request failed"):
         sheet_factory(google).read()
 
 
@@ -281,7 +301,7 @@ def test_token_endpoint_unavailable_is_bounded(google: FakeGoogle, sheet: BatchS
     """google-auth tries a failing token endpoint 3 times (about 1 s and 2 s apart), no more."""
     google.token_answer = (503, {"error": "temporarily_unavailable"})
     started = time.monotonic()
-    with pytest.raises(SheetError, match="token request failed") as caught:
+    with pytest.raises(SheetUnavailableError, match="token request failed") as caught:
         sheet.read()
     assert not isinstance(caught.value, SheetAuthError)
     assert len(google.token_requests) == 3
@@ -331,7 +351,7 @@ def test_no_error_quotes_the_key(
         api_error(500, "INTERNAL", "no"),
     ):
         google.api_answer = answer
-        with pytest.raises((SheetError, SheetAuthError, SheetNotFoundError)) as caught:
+        with pytest.raises(SheetError) as caught:
             sheet.read()
         _no_key_in(caught.value, service_account)
 
@@ -374,7 +394,7 @@ def test_reroutes_nest_and_undo(
 
 def test_error_without_message(google: FakeGoogle, sheet: BatchSheet) -> None:
     google.api_answer = (500, {"error": {"code": 500}})
-    with pytest.raises(SheetError, match=r"answered 500$"):
+    with pytest.raises(SheetUnavailableError, match=r"answered 500$"):
         sheet.read()
 
 
@@ -398,7 +418,7 @@ def test_unexpected_answers(
 ) -> None:
     google.api_answer = api_answer
     google.token_answer = token_answer
-    with pytest.raises(SheetError, match=match):
+    with pytest.raises(SheetUnavailableError, match=match):
         sheet.read()
 
 
@@ -438,3 +458,10 @@ def test_google_urls_by_default(service_account: ServiceAccount) -> None:
     )
     assert values.timeout == DEFAULT_TIMEOUT
     assert values.headers["authorization"] == "Bearer ya29.t"
+
+
+def test_every_error_is_a_sheet_error_and_only_one_kind_is_transient() -> None:
+    for error in (SheetAuthError, SheetNotFoundError, SheetFormatError, SheetUnavailableError):
+        assert issubclass(error, SheetError)
+    for error in (SheetAuthError, SheetNotFoundError, SheetFormatError):
+        assert not issubclass(error, SheetUnavailableError)

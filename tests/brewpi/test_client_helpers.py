@@ -7,7 +7,19 @@ import logging
 import pytest
 import serialx
 
-from custom_components.cellar_brewpi.brewpi import SerialTarget, TcpTarget, describe, open_stream
+from custom_components.cellar_brewpi.brewpi import (
+    BrewPiConnectionError,
+    BrewPiError,
+    BrewPiNotSupportedError,
+    BrewPiProtocolError,
+    BrewPiReplyError,
+    BrewPiTimeoutError,
+    SerialTarget,
+    TcpTarget,
+    describe,
+    open_stream,
+)
+from custom_components.cellar_brewpi.brewpi import errors as errors_module
 from custom_components.cellar_brewpi.brewpi.client import _format_setpoint
 from custom_components.cellar_brewpi.brewpi.line_log import LogLimiter
 
@@ -63,3 +75,16 @@ async def test_serial_library_errors_become_os_errors(monkeypatch: pytest.Monkey
     monkeypatch.setattr(serialx, "open_serial_connection", refuse)
     with pytest.raises(OSError, match="port is busy"):
         await open_stream(SerialTarget("/dev/ttyUSB0"), 1.0)
+
+
+def test_every_error_is_a_brewpi_error() -> None:
+    for error in (
+        BrewPiConnectionError,
+        BrewPiTimeoutError,
+        BrewPiProtocolError,
+        BrewPiReplyError,
+        BrewPiNotSupportedError,
+    ):
+        assert issubclass(error, BrewPiError)
+        assert error.__module__ == errors_module.__name__
+    assert issubclass(BrewPiTimeoutError, BrewPiConnectionError)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from moto_support import MotoServer, start_moto_server, stop_moto_server
+
+from tests.heartbeat.moto_support import MotoServer, start_moto_server, stop_moto_server
 
 
 @pytest.fixture(scope="module")

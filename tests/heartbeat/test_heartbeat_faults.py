@@ -23,7 +23,6 @@ from botocore.exceptions import (
     NoCredentialsError,
     ReadTimeoutError,
 )
-from moto_support import REGION, SECRET
 
 from custom_components.cellar_brewpi.heartbeat import (
     AUTH_ERROR_CODES,
@@ -32,8 +31,10 @@ from custom_components.cellar_brewpi.heartbeat import (
     Heartbeat,
     HeartbeatAuthError,
     HeartbeatError,
+    HeartbeatUnavailableError,
 )
 from custom_components.cellar_brewpi.heartbeat.client import _DeadlineExceededError, _redact
+from tests.heartbeat.moto_support import REGION, SECRET
 
 BOUND = 20.0
 """Every failing call must end well within this (the library's own deadline is 15 s)."""
@@ -81,7 +82,7 @@ def test_closed_port_is_a_heartbeat_error(socket_enabled: None) -> None:
         settings_for(endpoint_url=f"http://127.0.0.1:{free_port()}"), "Main cellar"
     )
     start = time.monotonic()
-    with pytest.raises(HeartbeatError) as caught:
+    with pytest.raises(HeartbeatUnavailableError) as caught:
         heartbeat.send(datetime.now(UTC))
     elapsed = time.monotonic() - start
     heartbeat.close()
@@ -99,7 +100,7 @@ def test_blackhole_is_bounded(socket_enabled: None) -> None:
         port = listener.getsockname()[1]
         heartbeat = Heartbeat(settings_for(endpoint_url=f"http://127.0.0.1:{port}"), "Main cellar")
         start = time.monotonic()
-        with pytest.raises(HeartbeatError) as caught:
+        with pytest.raises(HeartbeatUnavailableError) as caught:
             heartbeat.check()
         elapsed = time.monotonic() - start
         heartbeat.close()
@@ -187,7 +188,7 @@ async def test_retryable_errors_are_retried_twice(
     fake = FakeCloudWatch(status, body, headers)
     heartbeat = Heartbeat(settings_for(endpoint_url=await serve(fake)), "Main cellar")
     start = time.monotonic()
-    with pytest.raises(HeartbeatError) as caught:
+    with pytest.raises(HeartbeatUnavailableError) as caught:
         await call_in_executor(heartbeat, "check")
     assert time.monotonic() - start < BOUND
     heartbeat.close()
@@ -200,7 +201,7 @@ async def test_garbage_answer_is_a_heartbeat_error(serve: Serve) -> None:
     """A proxy's non-UTF-8 error page makes botocore's parser raise UnicodeDecodeError."""
     fake = FakeCloudWatch(502, b"\xff\xfe<html>bad gateway</html>")
     heartbeat = Heartbeat(settings_for(endpoint_url=await serve(fake)), "Main cellar")
-    with pytest.raises(HeartbeatError) as caught:
+    with pytest.raises(HeartbeatUnavailableError) as caught:
         await call_in_executor(heartbeat, "check")
     heartbeat.close()
     assert caught.value.code == "UnicodeDecodeError"
@@ -256,7 +257,9 @@ async def test_rejected_credentials_are_an_auth_error(
 async def test_create_alarm_errors_are_translated(serve: Serve) -> None:
     fake = FakeCloudWatch(400, {"__type": "LimitExceeded", "message": "too many alarms"})
     heartbeat = Heartbeat(settings_for(endpoint_url=await serve(fake)), "Main cellar")
-    with pytest.raises(HeartbeatError, match="PutMetricAlarm failed: LimitExceeded") as caught:
+    with pytest.raises(
+        HeartbeatUnavailableError, match="PutMetricAlarm failed: LimitExceeded"
+    ) as caught:
         await call_in_executor(heartbeat, "create_alarm")
     heartbeat.close()
     assert caught.value.code == "LimitExceeded"
@@ -282,7 +285,7 @@ def test_missing_credentials_are_an_auth_error() -> None:
 )
 def test_bad_settings_are_a_heartbeat_error(kwargs: dict[str, str], expected_code: str) -> None:
     heartbeat = Heartbeat(settings_for(**kwargs), "Main cellar")
-    with pytest.raises(HeartbeatError) as caught:
+    with pytest.raises(HeartbeatUnavailableError) as caught:
         heartbeat.check()
     assert caught.value.code == expected_code
     assert caught.value.args[0].startswith("CloudWatch client setup failed")
@@ -317,7 +320,7 @@ def test_translation() -> None:
     translate = heartbeat._translate
 
     error = translate(client_error("Throttling", "Rate exceeded"), "PutMetricData")
-    assert type(error) is HeartbeatError
+    assert type(error) is HeartbeatUnavailableError
     assert str(error) == "CloudWatch PutMetricData failed: Throttling: Rate exceeded"
 
     # A query-protocol XML error in a CBOR response (what moto's auth layer sends).
@@ -334,7 +337,7 @@ def test_translation() -> None:
     assert type(error) is HeartbeatAuthError
 
     error = translate(ClientError({}, "PutMetricData"), "PutMetricData")
-    assert type(error) is HeartbeatError
+    assert type(error) is HeartbeatUnavailableError
     assert error.code == "Unknown"
 
     error = translate(client_error("X", f"{SECRET} " + "long " * 100), "PutMetricData")
@@ -349,5 +352,14 @@ def test_translation() -> None:
     assert error.code == "NoCredentialsError"
 
     error = translate(ReadTimeoutError(endpoint_url="http://x"), "PutMetricData")
-    assert type(error) is HeartbeatError
+    assert type(error) is HeartbeatUnavailableError
     assert error.code == "ReadTimeoutError"
+
+
+def test_every_error_is_a_heartbeat_error_and_auth_is_not_transient() -> None:
+    assert issubclass(HeartbeatAuthError, HeartbeatError)
+    assert issubclass(HeartbeatUnavailableError, HeartbeatError)
+    assert not issubclass(HeartbeatAuthError, HeartbeatUnavailableError)
+    assert not issubclass(HeartbeatUnavailableError, HeartbeatAuthError)
+    error = HeartbeatUnavailableError("x", code="Throttling")
+    assert (str(error), error.code) == ("x", "Throttling")

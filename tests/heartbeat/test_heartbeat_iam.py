@@ -13,7 +13,6 @@ from datetime import UTC, datetime
 
 import pytest
 from botocore.exceptions import ClientError
-from moto_support import REGION, SECRET, MotoServer
 
 from custom_components.cellar_brewpi.heartbeat import (
     LEAST_PRIVILEGE_POLICY,
@@ -22,6 +21,7 @@ from custom_components.cellar_brewpi.heartbeat import (
     HeartbeatAuthError,
     least_privilege_policy,
 )
+from tests.heartbeat.moto_support import REGION, SECRET, MotoServer
 
 
 @dataclass(frozen=True)

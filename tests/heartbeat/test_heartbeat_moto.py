@@ -9,15 +9,15 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from moto_support import REGION, SECRET, MotoServer
 
 from custom_components.cellar_brewpi.heartbeat import (
     DIMENSION,
     METRIC_NAME,
     CloudWatchSettings,
     Heartbeat,
-    HeartbeatError,
+    HeartbeatUnavailableError,
 )
+from tests.heartbeat.moto_support import REGION, SECRET, MotoServer
 
 NAMESPACE = "CELLAR/INFO"
 
@@ -167,7 +167,7 @@ def test_stale_or_future_timestamp_is_never_sent(moto_server: MotoServer, make_h
         datetime.now(UTC) - timedelta(minutes=5),
         datetime.now(UTC) + timedelta(minutes=5),
     ):
-        with pytest.raises(HeartbeatError, match="never replayed") as caught:
+        with pytest.raises(HeartbeatUnavailableError, match="never replayed") as caught:
             heartbeat.send(timestamp)
         assert caught.value.code == "StaleTimestamp"
     assert heartbeat._client is None
@@ -185,10 +185,10 @@ def test_send_rejects_bad_values(make_heartbeat, value: float) -> None:
 def test_one_put_in_flight(moto_server: MotoServer, make_heartbeat) -> None:
     heartbeat = make_heartbeat("Busy cellar")
     with heartbeat._put_lock:  # as if another executor thread were sending
-        with pytest.raises(HeartbeatError, match="in flight") as caught:
+        with pytest.raises(HeartbeatUnavailableError, match="in flight") as caught:
             heartbeat.send(datetime.now(UTC))
         assert caught.value.code == "InFlight"
-        with pytest.raises(HeartbeatError, match="in flight"):
+        with pytest.raises(HeartbeatUnavailableError, match="in flight"):
             heartbeat.check()
     heartbeat.send(datetime.now(UTC))
     (datapoint,) = statistics(moto_server, "Busy cellar")
@@ -218,7 +218,7 @@ def test_close(make_heartbeat) -> None:
     heartbeat.send(datetime.now(UTC))
     heartbeat.close()
     heartbeat.close()
-    with pytest.raises(HeartbeatError, match="closed") as caught:
+    with pytest.raises(HeartbeatUnavailableError, match="closed") as caught:
         heartbeat.send(datetime.now(UTC))
     assert caught.value.code == "Closed"
     Heartbeat(heartbeat.settings, "Never used").close()

@@ -25,14 +25,18 @@ from custom_components.cellar_brewpi.brewpi.models import (
     Temperatures,
 )
 from custom_components.cellar_brewpi.recording import (
+    CorruptDatabaseError,
     Drainer,
     DurableQueue,
     InfluxAuthError,
+    InfluxError,
     InfluxNotFoundError,
     InfluxRejectedError,
     InfluxRetryableError,
     InfluxWriter,
     InfluxWrongServerError,
+    QueueClosedError,
+    RecordingError,
     controller_readings,
     panel_readings,
     to_line,
@@ -682,3 +686,18 @@ async def test_full_queue_drops_oldest_and_the_rest_arrives(
     assert max(stamp for _, _, stamp in samples) == (int(START.timestamp()) + 60 * 299) * 1000
     queue.close()
     assert json.dumps(stats.dropped)
+
+
+def test_every_error_is_a_recording_error() -> None:
+    for error in (
+        InfluxAuthError,
+        InfluxNotFoundError,
+        InfluxRejectedError,
+        InfluxRetryableError,
+        InfluxWrongServerError,
+    ):
+        assert issubclass(error, InfluxError)
+    for error in (InfluxError, QueueClosedError, CorruptDatabaseError):
+        assert issubclass(error, RecordingError)
+    assert issubclass(InfluxWrongServerError, InfluxRetryableError)
+    assert issubclass(QueueClosedError, RuntimeError)

@@ -5,11 +5,18 @@ No Home Assistant imports; every call blocks, so the integration runs it in the 
 
 `BatchSheet.read()` fetches the whole tab with one values.get through gspread and a service
 account (read-only scope); `batches_from_rows` turns the values into `Batch`es by vessel label.
-See `models` for the sheet layout and `client` for timeouts and error mapping.
+See `models` for the sheet layout and `client` for timeouts and error mapping. Every error derives
+from `SheetError` (`errors`); `SheetUnavailableError` is the transient one.
 """
 
 from .client import DEFAULT_TIMEOUT, SCOPES, BatchSheet
-from .errors import SheetAuthError, SheetError, SheetFormatError, SheetNotFoundError
+from .errors import (
+    SheetAuthError,
+    SheetError,
+    SheetFormatError,
+    SheetNotFoundError,
+    SheetUnavailableError,
+)
 from .models import COLUMNS, Batch, SheetSettings, batches_from_rows, parse_date
 
 __all__ = [
@@ -23,6 +30,7 @@ __all__ = [
     "SheetFormatError",
     "SheetNotFoundError",
     "SheetSettings",
+    "SheetUnavailableError",
     "batches_from_rows",
     "parse_date",
 ]

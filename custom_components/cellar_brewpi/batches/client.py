@@ -24,7 +24,13 @@ from gspread.exceptions import APIError
 from gspread.http_client import HTTPClient
 from gspread.utils import absolute_range_name
 
-from .errors import SheetAuthError, SheetError, SheetFormatError, SheetNotFoundError
+from .errors import (
+    SheetAuthError,
+    SheetError,
+    SheetFormatError,
+    SheetNotFoundError,
+    SheetUnavailableError,
+)
 from .models import Batch, SheetSettings, batches_from_rows
 
 if TYPE_CHECKING:
@@ -64,7 +70,7 @@ def _short(text: object) -> str:
     return flat if len(flat) <= _MESSAGE_LIMIT else f"{flat[:_MESSAGE_LIMIT]}…"
 
 
-def _api_error(err: APIError, what: str) -> Exception:
+def _api_error(err: APIError, what: str) -> SheetError:
     """Map a Sheets API error answer to the library's errors."""
     status = err.response.status_code
     message = err.error.get("message")
@@ -74,7 +80,7 @@ def _api_error(err: APIError, what: str) -> Exception:
     if message:
         text = f"{text}: {_short(message)}"
     if reason == "RESOURCE_EXHAUSTED" or status == HTTPStatus.TOO_MANY_REQUESTS:
-        return SheetError(text)
+        return SheetUnavailableError(text)
     if status in {HTTPStatus.UNAUTHORIZED, HTTPStatus.FORBIDDEN}:
         return SheetAuthError(text)
     if status == HTTPStatus.NOT_FOUND:
@@ -82,7 +88,7 @@ def _api_error(err: APIError, what: str) -> Exception:
     if status == HTTPStatus.BAD_REQUEST and "unable to parse range" in str(message).casefold():
         # What values.get answers for a tab that does not exist.
         return SheetNotFoundError(text)
-    return SheetError(text)
+    return SheetUnavailableError(text)
 
 
 def _rows(answer: Any) -> list[list[str]]:
@@ -129,7 +135,8 @@ class BatchSheet:
         Read the whole tab with one values.get and return its batches by vessel label.
 
         Malformed rows are kept in `malformed_rows` (and logged when they change).
-        Raises `SheetError` (incl. `SheetFormatError`), `SheetAuthError` or `SheetNotFoundError`.
+        Raises `SheetUnavailableError` (transient), `SheetFormatError`, `SheetAuthError` or
+        `SheetNotFoundError`, all of them `SheetError`s.
         """
         rows = self._values(absolute_range_name(self._settings.tab))
         batches, malformed = batches_from_rows(rows)
@@ -215,13 +222,17 @@ class BatchSheet:
                     f"{what}: the token request failed: {_short(err.args[0] if err.args else err)}"
                 )
                 if err.retryable:
-                    raise SheetError(message) from err
+                    raise SheetUnavailableError(message) from err
                 raise SheetAuthError(message) from err
             except TransportError as err:
-                raise SheetError(f"{what}: the token request failed: {_short(err)}") from err
+                raise SheetUnavailableError(
+                    f"{what}: the token request failed: {_short(err)}"
+                ) from err
             except GoogleAuthError as err:
                 raise SheetAuthError(f"{what}: {_short(err)}") from err
             except OSError as err:  # requests' errors: timeouts, refused connections, TLS
-                raise SheetError(f"{what}: {type(err).__name__}: {_short(err)}") from err
+                raise SheetUnavailableError(f"{what}: {type(err).__name__}: {_short(err)}") from err
             except (ValueError, KeyError, TypeError) as err:  # an answer of an unexpected shape
-                raise SheetError(f"{what}: unexpected answer ({type(err).__name__})") from err
+                raise SheetUnavailableError(
+                    f"{what}: unexpected answer ({type(err).__name__})"
+                ) from err

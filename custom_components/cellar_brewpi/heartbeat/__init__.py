@@ -4,7 +4,9 @@ CloudWatch heartbeat ("master alarm") of a cellar: a blocking boto3 client, no H
 `Heartbeat.send` puts one `PANEL_READ` datapoint (namespace `CELLAR/INFO`, dimension
 `CELLAR_NAME`) per good poll cycle; `Heartbeat.create_alarm` creates the CloudWatch alarm that
 fires when the datapoints stop (missing data counts as breaching). Call the methods in an executor.
-`LEAST_PRIVILEGE_POLICY` is the IAM policy of the AWS user the heartbeat runs as.
+`LEAST_PRIVILEGE_POLICY` is the IAM policy of the AWS user the heartbeat runs as. Every error
+derives from `HeartbeatError` (`errors`): `HeartbeatUnavailableError` is transient,
+`HeartbeatAuthError` is not.
 """
 
 from .client import (
@@ -16,7 +18,7 @@ from .client import (
     CloudWatchSettings,
     Heartbeat,
 )
-from .errors import HeartbeatAuthError, HeartbeatError
+from .errors import HeartbeatAuthError, HeartbeatError, HeartbeatUnavailableError
 from .policy import DEFAULT_NAMESPACE, LEAST_PRIVILEGE_POLICY, least_privilege_policy
 
 __all__ = [
@@ -31,5 +33,6 @@ __all__ = [
     "Heartbeat",
     "HeartbeatAuthError",
     "HeartbeatError",
+    "HeartbeatUnavailableError",
     "least_privilege_policy",
 ]

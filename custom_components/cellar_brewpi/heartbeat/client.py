@@ -30,7 +30,7 @@ from botocore.exceptions import (  # type: ignore[import-untyped]
     PartialCredentialsError,
 )
 
-from .errors import HeartbeatAuthError, HeartbeatError
+from .errors import HeartbeatAuthError, HeartbeatUnavailableError
 from .policy import DEFAULT_NAMESPACE
 
 METRIC_NAME: Final = "PANEL_READ"
@@ -174,7 +174,7 @@ def _check_timestamp(timestamp: datetime) -> datetime:
     timestamp = timestamp.astimezone(UTC)
     skew = abs(datetime.now(UTC) - timestamp)
     if skew > MAX_CLOCK_SKEW:
-        raise HeartbeatError(
+        raise HeartbeatUnavailableError(
             f"not sent: the heartbeat timestamp is {skew.total_seconds():.0f} s away from the "
             "current time, and heartbeats are never replayed",
             code="StaleTimestamp",
@@ -189,7 +189,7 @@ class Heartbeat:
     Every method but the constructor blocks: call them in an executor. The boto3 client is made
     once, by the first call that needs it (botocore reads its model files then). At most one
     `PutMetricData` is in flight: a `send` or `check` made while another one runs is refused with
-    `HeartbeatError` (code `InFlight`) instead of queueing behind it.
+    `HeartbeatUnavailableError` (code `InFlight`) instead of queueing behind it.
     """
 
     def __init__(self, settings: CloudWatchSettings, cellar_name: str) -> None:
@@ -296,7 +296,7 @@ class Heartbeat:
             raise ValueError("the heartbeat value must be a finite number >= 0")
         timestamp = _check_timestamp(timestamp)
         if not self._put_lock.acquire(blocking=False):
-            raise HeartbeatError(
+            raise HeartbeatUnavailableError(
                 "not sent: the previous heartbeat is still in flight", code="InFlight"
             )
         try:
@@ -331,7 +331,7 @@ class Heartbeat:
         """Return the boto3 CloudWatch client, made on first use."""
         with self._client_lock:
             if self._closed:
-                raise HeartbeatError("the heartbeat is closed", code="Closed")
+                raise HeartbeatUnavailableError("the heartbeat is closed", code="Closed")
             if self._client is None:
                 self._client = self._create_client()
             return self._client
@@ -362,7 +362,9 @@ class Heartbeat:
         client.meta.events.register("needs-retry.cloudwatch", _remember_failure)
         return client
 
-    def _translate(self, err: Exception, operation: str) -> HeartbeatAuthError | HeartbeatError:
+    def _translate(
+        self, err: Exception, operation: str
+    ) -> HeartbeatAuthError | HeartbeatUnavailableError:
         """Return our error for a botocore error, its message free of the secret."""
         secret = self._settings.secret_access_key
         if isinstance(err, ClientError):
@@ -370,7 +372,7 @@ class Heartbeat:
             text = _redact(f"CloudWatch {operation} failed: {code}: {message}", secret)
             if code in AUTH_ERROR_CODES or status in {401, 403}:
                 return HeartbeatAuthError(text, code=code)
-            return HeartbeatError(text, code=code)
+            return HeartbeatUnavailableError(text, code=code)
         if isinstance(err, NoCredentialsError | PartialCredentialsError):
             return HeartbeatAuthError(
                 _redact(f"CloudWatch {operation} failed: {err}", secret), code=type(err).__name__
@@ -378,8 +380,8 @@ class Heartbeat:
         if isinstance(err, _DeadlineExceededError):
             # Only retryable failures get here, so never an authentication error.
             text = _redact(f"CloudWatch {operation} failed: {err.code}: {err}", secret)
-            return HeartbeatError(text, code=err.code)
-        return HeartbeatError(
+            return HeartbeatUnavailableError(text, code=err.code)
+        return HeartbeatUnavailableError(
             _redact(f"CloudWatch {operation} failed: {type(err).__name__}: {err}", secret),
             code=type(err).__name__,
         )
