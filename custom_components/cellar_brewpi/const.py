@@ -6,7 +6,7 @@ from typing import Final
 
 DOMAIN: Final = "cellar_brewpi"
 
-# What an entry is: a BrewPi controller or an Alpha glycol cellar panel.
+# What an entry is: a BrewPi controller, an Alpha glycol cellar panel or the cellar services.
 CONF_KIND: Final = "kind"
 KIND_BREWPI: Final = "brewpi"
 KIND_ALPHA_PANEL: Final = "alpha_panel"
@@ -24,8 +24,6 @@ MIN_POLL_INTERVAL: Final = 10
 MAX_POLL_INTERVAL: Final = 3600
 # No T: message for this many poll intervals counts as a dead link (as brewpi-script does).
 STALE_POLL_INTERVALS: Final = 3
-# How long one request waits for its reply before it is sent again (3 tries in all).
-REQUEST_TIMEOUT = 2.0
 
 PRESET_BEER_CONSTANT: Final = "beer_constant"
 PRESET_FRIDGE_CONSTANT: Final = "fridge_constant"
@@ -42,14 +40,7 @@ CONF_MIN_SET_POINT: Final = "min_set_point"
 CONF_MAX_SET_POINT: Final = "max_set_point"
 CONF_SET_POINT_STEP: Final = "set_point_step"
 CONF_PAGES: Final = "pages"  # how many numbered pages (001.html, 002.html, ...) hold the values
-DEFAULT_PAGES: Final = 2
-DEFAULT_MIN_SET_POINT: Final = 34.0  # °F, as the old cellar web page allowed
-DEFAULT_MAX_SET_POINT: Final = 100.0
 DEFAULT_SET_POINT_STEP: Final = 1.0
-# The pause the panel needs between two page reads, and how long a write may take to show.
-PANEL_PAGE_PAUSE = 1.0
-PANEL_REQUEST_TIMEOUT = 10.0
-PANEL_WRITE_VERIFY_TIMEOUT = 5.0
 
 # Cellar services (one entry): InfluxDB recording, CloudWatch heartbeat, Google Sheet batches
 CONF_CELLAR_NAME: Final = "cellar_name"
@@ -65,7 +56,6 @@ CONF_REGION: Final = "region"
 CONF_ACCESS_KEY_ID: Final = "access_key_id"
 CONF_SECRET_ACCESS_KEY: Final = "secret_access_key"  # noqa: S105 - the option's name
 CONF_NAMESPACE: Final = "namespace"
-DEFAULT_NAMESPACE: Final = "CELLAR/INFO"
 CONF_SNS_TOPIC_ARN: Final = "sns_topic_arn"
 CONF_ENDPOINT_URL: Final = "endpoint_url"  # optional: a VPC endpoint or a local stand-in
 CONF_SHEET: Final = "sheet"

@@ -16,17 +16,23 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.helpers.dispatcher import async_dispatcher_send
 from homeassistant.util.hass_dict import HassKey
 
 from .alpha_panel import PanelReading
-from .batches import Batch
-from .brewpi.models import ControlSettings, Temperatures
+from .brewpi import ControlSettings, Temperatures
 from .const import CONF_KIND, DOMAIN, KIND_ALPHA_PANEL, KIND_CELLAR_SERVICES
 
+if TYPE_CHECKING:
+    from .batches import Batch
+
 DATA_HUB: HassKey[CellarHub] = HassKey(DOMAIN)
+SIGNAL_BATCHES = f"{DOMAIN}_batches"
+"""Sent when the Sheet's batches changed."""
 
 MAX_PENDING = 100_000
 """Readings kept while no services entry listens (about a day of 60 controllers at 60 s)."""
@@ -80,14 +86,13 @@ def device_tag(entry: ConfigEntry) -> str:
 
 
 class CellarHub:
-    """Fans readings out to the cellar services and batches out to the vessels."""
+    """Carries readings to the cellar services and batches to the vessels."""
 
     def __init__(self, hass: HomeAssistant) -> None:
         """Nothing is connected yet."""
         self._hass = hass
-        self._sinks: list[ReadingsSink] = []
+        self._sink: ReadingsSink | None = None
         self._pending: deque[FreshReadings] = deque(maxlen=MAX_PENDING)
-        self._batch_listeners: list[CALLBACK_TYPE] = []
         self.batches: dict[str, Batch] | None = None  # by vessel label; None: no Sheet data
         self.last_fresh: dict[str, datetime] = {}
 
@@ -97,12 +102,10 @@ class CellarHub:
         if self.last_fresh.get(fresh.source) == fresh.read_at:
             return
         self.last_fresh[fresh.source] = fresh.read_at
-        if not self._sinks:
-            if self._services_configured():
-                self._pending.append(fresh)
-            return
-        for sink in list(self._sinks):
-            sink(fresh)
+        if self._sink is not None:
+            self._sink(fresh)
+        elif self._services_configured():
+            self._pending.append(fresh)
 
     def _services_configured(self) -> bool:
         return any(
@@ -116,29 +119,27 @@ class CellarHub:
         self.last_fresh.pop(source, None)
 
     @callback
-    def async_subscribe(self, sink: ReadingsSink) -> CALLBACK_TYPE:
+    def async_attach(self, sink: ReadingsSink) -> CALLBACK_TYPE:
         """
-        Receive every fresh set of readings; returns the unsubscribe function.
+        The services (one entry) receive every fresh set of readings; returns the detach.
 
-        Readings published while nobody listened are delivered first, oldest first.
+        Readings published while they were not attached are delivered first, oldest first.
         """
-        self._sinks.append(sink)
+        self._sink = sink
         while self._pending:
             sink(self._pending.popleft())
-        return lambda: self._sinks.remove(sink)
+
+        @callback
+        def detach() -> None:
+            self._sink = None
+
+        return detach
 
     @callback
     def async_set_batches(self, batches: dict[str, Batch] | None) -> None:
         """New batch data from the Sheet (None when no Sheet is configured)."""
         self.batches = batches
-        for listener in list(self._batch_listeners):
-            listener()
-
-    @callback
-    def async_listen_batches(self, listener: CALLBACK_TYPE) -> CALLBACK_TYPE:
-        """Be told when batch data changes; returns the unsubscribe function."""
-        self._batch_listeners.append(listener)
-        return lambda: self._batch_listeners.remove(listener)
+        async_dispatcher_send(self._hass, SIGNAL_BATCHES)
 
 
 def get_hub(hass: HomeAssistant) -> CellarHub:

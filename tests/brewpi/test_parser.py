@@ -48,6 +48,22 @@ def test_legacy_short_keys_are_renamed_and_partial() -> None:
     )
 
 
+def test_an_empty_compact_update_changes_nothing() -> None:
+    """Compact firmware answers `t` with `T:{}` when nothing changed: merged, not a wipe."""
+    assert parse_line("T:{}") == TemperatureUpdate(values={}, partial=True)
+
+
+def test_line_noise_in_a_key_makes_the_line_malformed() -> None:
+    """A garbled key would otherwise read as a missing value (the beer setting gone)."""
+    line = 'S:{"mode":"b","beer\x1bet":20,"fridgeSet":18,"heatEst":0.2,"coolEst":5}'
+    message = parse_line(line)
+    assert isinstance(message, MalformedLine)
+    assert "garbled key" in message.reason
+    assert isinstance(
+        parse_line('C:{"tempFormat":"C","tempSe\x7fMin":1,"tempSetMax":30}'), MalformedLine
+    )
+
+
 def test_legacy_log1temp_is_room_temp() -> None:
     message = parse_line('T:{"BeerTemp":19.52,"Log1Temp":21.25}')
     assert isinstance(message, TemperatureUpdate)

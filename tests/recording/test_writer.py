@@ -17,13 +17,6 @@ import aiohttp
 import pytest
 from aiohttp import web
 
-from custom_components.cellar_brewpi.alpha_panel import PanelReading, SlotReading, make_slot
-from custom_components.cellar_brewpi.brewpi.models import (
-    ControlMode,
-    ControlSettings,
-    ControlState,
-    Temperatures,
-)
 from custom_components.cellar_brewpi.recording import (
     CorruptDatabaseError,
     Drainer,
@@ -36,9 +29,9 @@ from custom_components.cellar_brewpi.recording import (
     InfluxWriter,
     InfluxWrongServerError,
     QueueClosedError,
+    Reading,
     RecordingError,
-    controller_readings,
-    panel_readings,
+    time_ns,
     to_line,
 )
 from custom_components.cellar_brewpi.recording.writer import MAX_RETRY_AFTER, parse_retry_after
@@ -71,33 +64,39 @@ def json_error(status: int, message: str, **headers: str) -> web.Response:
 
 
 def cycle_lines(cycle: int, controllers: int = 10) -> list[str]:
-    """One poll cycle: 9 panel slots and `controllers` BrewPi controllers, read at one time."""
-    read_at = START + timedelta(seconds=60 * cycle)
-    reading = PanelReading(
-        read_at=read_at,
-        slots={
-            number: SlotReading(
-                make_slot(number),
-                temperature=60 + number + (cycle % 10) / 10,
-                set_point=60.0 + number,
-                valve_open=bool((cycle + number) % 2),
-            )
-            for number in range(1, 10)
-        },
-        values=(),
-    )
-    readings = panel_readings(reading, {"FV 10/1": ("1234", cycle // 1440)})
-    settings = ControlSettings(mode=ControlMode.BEER_CONSTANT, beer_set=68.0, fridge_set=None)
-    for index in range(controllers):
-        temperatures = Temperatures(
-            beer_temp=67 + index / 10,
-            beer_set=68.0,
-            fridge_temp=60 + cycle % 5,
-            fridge_set=59.5,
-            room_temp=70.25,
-            state=ControlState.COOLING,
+    """One poll cycle in the cellar's schema: 9 panel slots and `controllers` controllers."""
+    stamp = time_ns(START + timedelta(seconds=60 * cycle))
+    readings = [
+        Reading(
+            "cellar_panel_read",
+            {"slot": str(number), "vessel": f"FV 10/{number}", "batch_number": "1234"},
+            {
+                "temp": 60 + number + (cycle % 10) / 10,
+                "set_point": 60.0 + number,
+                "valve_open": (cycle + number) % 2,
+                "days_in_vessel": cycle // 1440,
+            },
+            stamp,
         )
-        readings += controller_readings(f"brewpi {index}", temperatures, settings, read_at, "F")
+        for number in range(1, 10)
+    ]
+    readings += [
+        Reading(
+            "brewpi",
+            {"device": f"brewpi {index}", "temp_format": "F"},
+            {
+                "beer_temp": 67 + index / 10,
+                "beer_set": 68.0,
+                "fridge_temp": 60.0 + cycle % 5,
+                "fridge_set": 59.5,
+                "room_temp": 70.25,
+                "state": 4,
+                "mode": "b",
+            },
+            stamp,
+        )
+        for index in range(controllers)
+    ]
     return [to_line(reading) for reading in readings]
 
 

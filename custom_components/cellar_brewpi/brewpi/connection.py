@@ -13,8 +13,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from .errors import BrewPiConnectionError, BrewPiError, BrewPiProtocolError, BrewPiTimeoutError
 from .framing import ENCODING, LineFramer
@@ -25,9 +25,6 @@ from .parser import parse_line
 from .replies import PendingReply, UnreadableReply, handshake_reply
 from .transport import STREAM_ERRORS, Target, describe, open_stream
 
-if TYPE_CHECKING:
-    from collections.abc import Callable
-
 _LOGGER = logging.getLogger(__name__)
 
 _CLOSE_ERRORS: tuple[type[Exception], ...] = (*STREAM_ERRORS, TimeoutError)
@@ -36,8 +33,8 @@ READ_CHUNK = 1024
 HANDSHAKE_RESEND = 1.0
 """The version request `n` is repeated this often until a valid `N:` arrives."""
 HELD_LINK = 20.0
-"""A link the controller closes (EOF) sooner than this after connecting counts as taken away:
-the firmware closes its client when another one connects. A WiFi drop is not a close."""
+"""A link the controller closes (or resets) within this after the connect was taken away: the
+firmware drops its client for a new one. A WiFi drop is not a close."""
 TAKEN_LINKS = 4
 """After this many links in a row taken away, another program holds the controller."""
 CONTENDED_BACKOFF = 300.0
@@ -152,8 +149,8 @@ class BrewPiConnection:
         self._on_open()
         link.task = asyncio.create_task(self._read_loop(link), name=f"brewpi reader {self.name}")
         version = await self._handshake(link)
-        if self._closing:
-            raise BrewPiConnectionError("client closed")
+        if self._closing or link.lost.is_set():  # closed, or dropped right after the version
+            raise BrewPiConnectionError("client closed" if self._closing else "link lost")
         self._on_version(version)
         self.connected = True
         self._last_temperatures = time.monotonic()
@@ -318,6 +315,8 @@ class BrewPiConnection:
                     self._handle_line(line)
                 if self.framer.counters.discarded_overlong != overlong:
                     self.line_log.overlong()
+        except ConnectionResetError:  # the firmware dropping its client may reset, not close
+            reason = CLOSED_BY_PEER
         except STREAM_ERRORS as err:
             reason = f"read failed: {err}"
         except Exception:

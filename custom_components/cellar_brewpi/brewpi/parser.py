@@ -71,6 +71,7 @@ UNMODELLED_PREFIXES = frozenset("hURX")
 
 _SALVAGE = re.compile(r"[A-Za-z]:[\[{]")
 _SALVAGE_TRIES = 4
+_NAME = re.compile(r"[A-Za-z0-9_]+")
 _BARE_KEY = re.compile(r"([{,]\s*)([A-Za-z_]\w*)(\s*:)")
 
 
@@ -170,8 +171,11 @@ def _text(value: Any) -> str:
 
 
 def _object(payload: Any) -> dict[str, Any]:
+    """A JSON object whose keys are names: line noise inside a key makes the line malformed."""
     if not isinstance(payload, dict):
         raise PayloadError(f"expected an object, got {type(payload).__name__}")
+    if bad := next((key for key in payload if not _NAME.fullmatch(key)), None):
+        raise PayloadError(f"garbled key {bad!r}")
     return payload
 
 
@@ -193,7 +197,8 @@ def _temperatures(payload: Any) -> TemperatureUpdate:
             values[SHORT_TEMPERATURE_KEYS[key]] = value
         else:
             values[RENAMED_TEMPERATURE_KEYS.get(key, key)] = value
-    return TemperatureUpdate(values=values, partial=partial)
+    # A compact `T:{}` says nothing changed: merged, it keeps the state (a full one would wipe it).
+    return TemperatureUpdate(values=values, partial=partial or not values)
 
 
 def _either(data: dict[str, Any], key: str, old_key: str) -> Any:
@@ -206,6 +211,10 @@ def _settings(payload: Any) -> ControlSettings:
     mode = ControlMode(data["mode"]) if "mode" in data else None
     if mode is None:
         raise PayloadError("no mode")
+    if not (
+        {"beerSet", "beerSetting"} & data.keys() and {"fridgeSet", "fridgeSetting"} & data.keys()
+    ):
+        raise PayloadError("no setpoints")
     beer_set = number(_either(data, "beerSet", "beerSetting"))
     fridge_set = number(_either(data, "fridgeSet", "fridgeSetting"))
     # Invalid setpoints read 0 (or null): both in mode off, the beer's in fridge constant.
@@ -229,6 +238,8 @@ def _constants(payload: Any) -> ControlConstants:
         raise PayloadError("no tempFormat")
     set_min = number(_either(data, "tempSetMin", "tempSettingMin"))
     set_max = number(_either(data, "tempSetMax", "tempSettingMax"))
+    if (set_min is None or set_max is None) and not any(k.startswith("heater1_") for k in data):
+        raise PayloadError("no setpoint limits")  # only the Spark's 0.4 develop has none
     if set_min is None or set_max is None or set_min >= set_max:
         set_min, set_max = DEFAULT_LIMITS[temp_format]
     return ControlConstants(

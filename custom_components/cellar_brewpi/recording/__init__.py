@@ -1,8 +1,9 @@
 """
 Lossless recording of readings to InfluxDB (no Home Assistant imports).
 
-Readings become line protocol (`points`), are stored in a durable SQLite queue in the same poll
-cycle (`queue`, its file in `queue_file`, its memory backlog in `queue_memory`), and a drainer
+Readings (points the caller builds) become line protocol (`points`), are stored in a durable
+SQLite queue in the same poll cycle (`queue`, its file in `queue_file`, its memory backlog in
+`queue_memory`), and a drainer
 (`drainer`) sends them to InfluxDB's `/api/v2/write` through the writer (`writer`), deleting them
 only after the server accepted them. Every error derives from `RecordingError` (`errors`).
 """
@@ -19,24 +20,11 @@ from .errors import (
     QueueClosedError,
     RecordingError,
 )
-from .points import (
-    CONTROLLER_MEASUREMENT,
-    NO_BATCH,
-    PANEL_MEASUREMENT,
-    FieldValue,
-    Reading,
-    controller_readings,
-    panel_readings,
-    time_ns,
-    to_line,
-)
+from .points import FieldValue, Reading, time_ns, to_line
 from .queue import DurableQueue, QueueStats
 from .writer import InfluxWriter
 
 __all__ = [
-    "CONTROLLER_MEASUREMENT",
-    "NO_BATCH",
-    "PANEL_MEASUREMENT",
     "CorruptDatabaseError",
     "DrainResult",
     "Drainer",
@@ -54,8 +42,6 @@ __all__ = [
     "Reading",
     "RecordingError",
     "RunBlocking",
-    "controller_readings",
-    "panel_readings",
     "time_ns",
     "to_line",
 ]

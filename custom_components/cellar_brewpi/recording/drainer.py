@@ -220,17 +220,24 @@ class Drainer:
         self._next_backoff = min(self._next_backoff * 2, self._max_backoff)
         return backoff if retry_after is None else retry_after
 
-    async def run(self, wake: asyncio.Event) -> None:
+    async def run(
+        self,
+        wake: asyncio.Event,
+        on_result: Callable[[DrainResult], Awaitable[None]] | None = None,
+    ) -> None:
         """
         Drain forever: drain, then wait for `wake` (new points) or sleep the backoff.
 
-        During a backoff `wake` is not watched, so `Retry-After` is obeyed. Cancel the task to
-        stop: points are deleted only after the server accepted them, so nothing is lost.
-        `InfluxAuthError` and `InfluxNotFoundError` end the loop (the caller asks the user).
+        `on_result` hears each drain's result. During a backoff `wake` is not watched, so
+        `Retry-After` is obeyed. Cancel the task to stop: points are deleted only after the
+        server accepted them, so nothing is lost. `InfluxAuthError` and `InfluxNotFoundError`
+        end the loop (the caller asks the user).
         """
         while True:
             wake.clear()
             result = await self.drain_once()
+            if on_result is not None:
+                await on_result(result)
             if result.backoff is None:
                 await wake.wait()
             else:

@@ -1,10 +1,9 @@
 """
-InfluxDB points of the cellar: one schema for the Alpha panel, one for BrewPi controllers.
+InfluxDB points, and their line protocol.
 
-A `Reading` is a point before it is written; `to_line` renders it as one line of InfluxDB line
-protocol at nanosecond precision. Every timestamp is the time the value was read, kept with the
-reading, so a point sent again after a failure overwrites itself in InfluxDB instead of making a
-duplicate.
+A `Reading` is a point before it is written; `to_line` renders it as one line of line protocol at
+nanosecond precision. Every timestamp is the time the value was read, kept with the reading, so a
+point sent again after a failure overwrites itself in InfluxDB instead of making a duplicate.
 """
 
 from __future__ import annotations
@@ -12,22 +11,6 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from collections.abc import Mapping
-
-    from custom_components.cellar_brewpi.alpha_panel.models import PanelReading
-    from custom_components.cellar_brewpi.brewpi.models import ControlSettings, Temperatures
-
-PANEL_MEASUREMENT = "cellar_panel_read"
-"""The measurement of the old cellar service, one point per slot per read."""
-
-CONTROLLER_MEASUREMENT = "brewpi"
-"""The measurement of BrewPi controllers, one point per controller per read."""
-
-NO_BATCH = "0"
-"""The `batch_number` tag of a vessel without a batch, as the old service wrote it."""
 
 type FieldValue = float | int | bool | str
 
@@ -119,93 +102,3 @@ def to_line(reading: Reading) -> str:
         raise ValueError(f"{reading.measurement} point {reading.tags} has no field to write")
     parts.append(f" {','.join(fields)} {int(reading.time_ns)}")
     return "".join(parts)
-
-
-def _float(value: float | None) -> float | None:
-    """Return a finite float, or `None` for an unknown or non-finite value."""
-    if value is None:
-        return None
-    value = float(value)
-    return value if math.isfinite(value) else None
-
-
-def panel_readings(
-    reading: PanelReading, batches: Mapping[str, tuple[str, int]] | None = None
-) -> list[Reading]:
-    """
-    Return one `cellar_panel_read` point per slot, in slot order, as the old cellar service wrote.
-
-    Tags: `slot` (the number), `vessel` (the label), `batch_number` (`"0"` without a batch).
-    Fields: `temp` and `set_point` (float °F, left out when unknown), `valve_open` (int 0/1, left
-    out when unknown), `days_in_vessel` (int, 0 without a batch). `batches` maps a vessel label to
-    its `(batch_number, days_in_vessel)`. Every point carries the read's one timestamp.
-    """
-    stamp = time_ns(reading.read_at)
-    batches = batches or {}
-    readings: list[Reading] = []
-    for number in sorted(reading.slots):
-        slot_reading = reading.slots[number]
-        label = slot_reading.slot.label
-        batch_number, days_in_vessel = batches.get(label, (NO_BATCH, 0))
-        fields: dict[str, FieldValue] = {}
-        if (temp := _float(slot_reading.temperature)) is not None:
-            fields["temp"] = temp
-        if (set_point := _float(slot_reading.set_point)) is not None:
-            fields["set_point"] = set_point
-        if slot_reading.valve_open is not None:
-            fields["valve_open"] = int(slot_reading.valve_open)
-        fields["days_in_vessel"] = int(days_in_vessel)
-        readings.append(
-            Reading(
-                measurement=PANEL_MEASUREMENT,
-                tags={
-                    "slot": str(number),
-                    "vessel": label,
-                    "batch_number": str(batch_number) or NO_BATCH,
-                },
-                fields=fields,
-                time_ns=stamp,
-            )
-        )
-    return readings
-
-
-def controller_readings(
-    name: str,
-    temperatures: Temperatures,
-    settings: ControlSettings | None,
-    read_at: datetime,
-    temp_format: str,
-) -> list[Reading]:
-    """
-    Return the `brewpi` point of one controller read (an empty list when nothing is known).
-
-    Tags: `device` (the controller's name) and `temp_format` (`C` or `F`). Fields, named as
-    Fermentrack's log columns: `beer_temp`, `beer_set`, `fridge_temp`, `fridge_set`, `room_temp`
-    (floats in the controller's unit, left out when unknown), `state` (int) and `mode` (the mode
-    letter, from `settings`).
-    """
-    fields: dict[str, FieldValue] = {}
-    for key, value in (
-        ("beer_temp", temperatures.beer_temp),
-        ("beer_set", temperatures.beer_set),
-        ("fridge_temp", temperatures.fridge_temp),
-        ("fridge_set", temperatures.fridge_set),
-        ("room_temp", temperatures.room_temp),
-    ):
-        if (number := _float(value)) is not None:
-            fields[key] = number
-    if temperatures.state is not None:
-        fields["state"] = int(temperatures.state)
-    if settings is not None:
-        fields["mode"] = str(settings.mode.value)
-    if not fields:
-        return []
-    return [
-        Reading(
-            measurement=CONTROLLER_MEASUREMENT,
-            tags={"device": name, "temp_format": temp_format},
-            fields=fields,
-            time_ns=time_ns(read_at),
-        )
-    ]

@@ -1,0 +1,357 @@
+"""
+A controller's chamber as a thermostat.
+
+Heat/cool with the presets beer constant and fridge constant (and beer profile while the controller
+runs one). Each constant mode keeps its own setpoint; turning off remembers the mode, and turning
+on restores it, also after a restart of Home Assistant.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any, override
+
+from homeassistant.components.climate import (
+    ATTR_HVAC_MODE,
+    ClimateEntity,
+    ClimateEntityFeature,
+    HVACAction,
+    HVACMode,
+)
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.helpers.restore_state import ExtraStoredData, RestoreEntity
+
+from ..brewpi import ControlMode, ControlSettings, ControlState
+from ..const import DOMAIN, PRESET_BEER_CONSTANT, PRESET_BEER_PROFILE, PRESET_FRIDGE_CONSTANT
+from ..entity import requested_temperature
+from .coordinator import BrewPiCoordinator
+from .entity import ControllerEntity
+
+HVAC_ACTIONS: dict[ControlState, HVACAction] = {
+    ControlState.IDLE: HVACAction.IDLE,
+    ControlState.OFF: HVACAction.OFF,
+    ControlState.DOOR_OPEN: HVACAction.IDLE,
+    ControlState.HEATING: HVACAction.HEATING,
+    ControlState.COOLING: HVACAction.COOLING,
+    ControlState.WAITING_TO_COOL: HVACAction.IDLE,
+    ControlState.WAITING_TO_HEAT: HVACAction.IDLE,
+    ControlState.WAITING_FOR_PEAK_DETECT: HVACAction.IDLE,
+    ControlState.COOLING_MIN_TIME: HVACAction.COOLING,
+    ControlState.HEATING_MIN_TIME: HVACAction.HEATING,
+}
+PRESETS: dict[ControlMode, str] = {
+    ControlMode.BEER_CONSTANT: PRESET_BEER_CONSTANT,
+    ControlMode.FRIDGE_CONSTANT: PRESET_FRIDGE_CONSTANT,
+    ControlMode.BEER_PROFILE: PRESET_BEER_PROFILE,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class LastControl(ExtraStoredData):
+    """
+    The mode turning on restores, and the last setpoint of each constant mode.
+
+    Beer constant and fridge constant each keep their own setpoint: leaving fridge constant for
+    beer constant goes back to the beer's last setpoint, never to the fridge's.
+    """
+
+    mode: ControlMode
+    beer_set: float | None = None
+    fridge_set: float | None = None
+
+    @override
+    def as_dict(self) -> dict[str, Any]:
+        return {"mode": self.mode.value, "beer_set": self.beer_set, "fridge_set": self.fridge_set}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> LastControl | None:
+        """Read what as_dict stored (or the older `set_point` of the mode); None if unusable."""
+        try:
+            mode = ControlMode(data["mode"])
+            values = {key: _finite(data.get(key)) for key in ("beer_set", "fridge_set")}
+            if (old := _finite(data.get("set_point"))) is not None:
+                values["fridge_set" if mode is ControlMode.FRIDGE_CONSTANT else "beer_set"] = old
+        except KeyError, TypeError, ValueError:
+            return None
+        if mode not in CONSTANT_MODES:
+            return None
+        return cls(mode, **values)
+
+    def set_point(self, mode: ControlMode) -> float | None:
+        """The last setpoint of a constant mode."""
+        return self.fridge_set if mode is ControlMode.FRIDGE_CONSTANT else self.beer_set
+
+    def with_set_point(self, mode: ControlMode, set_point: float) -> LastControl:
+        """Remember `set_point` for `mode`, and `mode` as the one to restore."""
+        if mode is ControlMode.FRIDGE_CONSTANT:
+            return LastControl(mode, self.beer_set, set_point)
+        return LastControl(mode, set_point, self.fridge_set)
+
+
+def _finite(value: Any) -> float | None:
+    """A stored number, or None; raises ValueError for something that is not one."""
+    if value is None:
+        return None
+    number = float(value)
+    if not math.isfinite(number):
+        raise ValueError(value)
+    return number
+
+
+CONSTANT_MODES = (ControlMode.BEER_CONSTANT, ControlMode.FRIDGE_CONSTANT)
+SET_POINT_TOLERANCE = 0.06
+"""How far the setpoint a controller reports may be from the one written (rounding)."""
+
+
+class ChamberThermostat(ControllerEntity, ClimateEntity, RestoreEntity):
+    """The chamber's thermostat; what it shows always comes from the controller's replies."""
+
+    _attr_name = None
+    _attr_hvac_modes = [HVACMode.HEAT_COOL, HVACMode.OFF]  # noqa: RUF012 - HA's attribute
+    _attr_target_temperature_step = 0.1
+    _attr_precision = 0.1
+
+    def __init__(self, coordinator: BrewPiCoordinator) -> None:
+        """Create the thermostat of the coordinator's controller."""
+        super().__init__(coordinator, "chamber")
+        self._last_control = LastControl(ControlMode.BEER_CONSTANT)
+
+    @override
+    async def async_added_to_hass(self) -> None:
+        await super().async_added_to_hass()
+        stored = await self.async_get_last_extra_data()
+        if stored is not None and (last := LastControl.from_dict(stored.as_dict())) is not None:
+            self._last_control = last
+        self._remember_control()
+
+    @property
+    @override
+    def extra_restore_state_data(self) -> LastControl:
+        return self._last_control
+
+    def _remember_control(self) -> None:
+        """Keep the running constant mode's setpoint for the next turn on or preset change."""
+        settings = self.coordinator.data.settings
+        if settings.mode in CONSTANT_MODES:
+            set_point = (
+                settings.fridge_set
+                if settings.mode is ControlMode.FRIDGE_CONSTANT
+                else settings.beer_set
+            )
+            if set_point is not None:
+                self._last_control = self._last_control.with_set_point(settings.mode, set_point)
+
+    @override
+    def _handle_coordinator_update(self) -> None:
+        self._remember_control()
+        super()._handle_coordinator_update()
+
+    @property
+    def _mode(self) -> ControlMode:
+        return self.coordinator.data.settings.mode
+
+    @property
+    @override
+    def supported_features(self) -> ClimateEntityFeature:
+        return (
+            ClimateEntityFeature.TARGET_TEMPERATURE
+            | ClimateEntityFeature.PRESET_MODE
+            | ClimateEntityFeature.TURN_ON
+            | ClimateEntityFeature.TURN_OFF
+        )
+
+    @property
+    def native_temperature_unit(self) -> str:
+        """The controller's own unit (`C:` tempFormat)."""
+        return self.unit
+
+    @property
+    @override
+    def temperature_unit(self) -> str:
+        return self.native_temperature_unit
+
+    @property
+    @override
+    def min_temp(self) -> float:
+        return self.coordinator.data.constants.temp_set_min
+
+    @property
+    @override
+    def max_temp(self) -> float:
+        return self.coordinator.data.constants.temp_set_max
+
+    @property
+    @override
+    def hvac_mode(self) -> HVACMode:
+        return HVACMode.OFF if self._mode is ControlMode.OFF else HVACMode.HEAT_COOL
+
+    @property
+    @override
+    def hvac_action(self) -> HVACAction | None:
+        state = self.coordinator.data.temperatures.state
+        return None if state is None else HVAC_ACTIONS.get(state)
+
+    @property
+    @override
+    def preset_modes(self) -> list[str]:
+        presets = [PRESET_BEER_CONSTANT, PRESET_FRIDGE_CONSTANT]
+        if self._mode is ControlMode.BEER_PROFILE:
+            presets.append(PRESET_BEER_PROFILE)
+        return presets
+
+    @property
+    @override
+    def preset_mode(self) -> str | None:
+        return PRESETS.get(self._mode)
+
+    @property
+    def native_current_temperature(self) -> float | None:
+        """The probe being controlled: the chamber in fridge constant, else the beer."""
+        temperatures = self.coordinator.data.temperatures
+        if self._mode is ControlMode.FRIDGE_CONSTANT:
+            return temperatures.fridge_temp
+        return temperatures.beer_temp
+
+    @property
+    @override
+    def current_temperature(self) -> float | None:
+        return self.native_current_temperature
+
+    @property
+    def native_target_temperature(self) -> float | None:
+        """The beer setting in beer modes, the fridge setting in fridge constant."""
+        settings = self.coordinator.data.settings
+        match self._mode:
+            case ControlMode.BEER_CONSTANT | ControlMode.BEER_PROFILE:
+                return settings.beer_set
+            case ControlMode.FRIDGE_CONSTANT:
+                return settings.fridge_set
+            case _:
+                return None
+
+    @property
+    @override
+    def target_temperature(self) -> float | None:
+        return self.native_target_temperature
+
+    @override
+    async def async_set_temperature(self, **kwargs: Any) -> None:
+        temperature = requested_temperature(kwargs)
+        if (hvac_mode := kwargs.get(ATTR_HVAC_MODE)) == HVACMode.OFF:
+            await self.async_turn_off()
+            return
+        mode = self._mode
+        if mode is ControlMode.OFF:
+            restored = self._last_control.mode
+            self._last_control = self._last_control.with_set_point(restored, temperature)
+            if hvac_mode is None:
+                # Remembered for the next turn on; the chamber stays off.
+                self.async_write_ha_state()
+                return
+            mode = restored
+        elif mode is not ControlMode.FRIDGE_CONSTANT:
+            mode = ControlMode.BEER_CONSTANT
+        await self._set_constant(mode, temperature)
+
+    @override
+    async def async_set_hvac_mode(self, hvac_mode: HVACMode) -> None:
+        if hvac_mode is HVACMode.OFF:
+            await self.async_turn_off()
+        else:
+            await self.async_turn_on()
+
+    @override
+    async def async_turn_off(self) -> None:
+        self._remember_control()
+        settings = await self._command(self.coordinator.client.async_set_off())
+        self._show(settings, ControlMode.OFF, None)
+
+    @override
+    async def async_turn_on(self) -> None:
+        if self._mode is not ControlMode.OFF:
+            return
+        mode = self._last_control.mode
+        await self._set_constant(mode, self._set_point_for(mode))
+
+    @override
+    async def async_set_preset_mode(self, preset_mode: str) -> None:
+        if preset_mode == PRESET_BEER_CONSTANT:
+            mode = ControlMode.BEER_CONSTANT
+        elif preset_mode == PRESET_FRIDGE_CONSTANT:
+            mode = ControlMode.FRIDGE_CONSTANT
+        else:
+            raise ServiceValidationError(
+                translation_domain=DOMAIN,
+                translation_key="profile_not_settable",
+            )
+        await self._set_constant(mode, self._set_point_for(mode))
+
+    def _set_point_for(self, mode: ControlMode) -> float:
+        """
+        The setpoint a constant mode starts with, within the limits.
+
+        Its own last setpoint; else the controller's current setting for it (the fridge target
+        the beer's control computed); else what its probe reads; else the lowest limit.
+        """
+        settings = self.coordinator.data.settings
+        temperatures = self.coordinator.data.temperatures
+        if mode is ControlMode.FRIDGE_CONSTANT:
+            candidates = (
+                self._last_control.fridge_set,
+                settings.fridge_set,
+                temperatures.fridge_temp,
+            )
+        else:
+            candidates = (self._last_control.beer_set, settings.beer_set, temperatures.beer_temp)
+        value = next((c for c in candidates if c is not None), self.min_temp)
+        return min(max(value, self.min_temp), self.max_temp)
+
+    async def _set_constant(self, mode: ControlMode, set_point: float) -> None:
+        client = self.coordinator.client
+        if mode is ControlMode.FRIDGE_CONSTANT:
+            settings = await self._command(client.async_set_fridge_constant(set_point))
+        else:
+            settings = await self._command(client.async_set_beer_constant(set_point))
+        self._show(settings, mode, set_point)
+
+    def _show(self, settings: ControlSettings, mode: ControlMode, set_point: float | None) -> None:
+        """
+        Show the settings the controller replied with; refuse the call if it did not apply them.
+
+        A controller that ignores a write still answers with its (old) settings.
+        """
+        self.coordinator.async_apply_settings(settings)
+        shown = (
+            settings.fridge_set
+            if settings.mode is ControlMode.FRIDGE_CONSTANT
+            else settings.beer_set
+        )
+        if settings.mode is mode and (
+            set_point is None
+            or (shown is not None and abs(shown - round(set_point, 2)) <= SET_POINT_TOLERANCE)
+        ):
+            return
+        raise HomeAssistantError(
+            translation_domain=DOMAIN,
+            translation_key="not_applied",
+            translation_placeholders={
+                "name": self.coordinator.config_entry.title,
+                "asked": _describe(mode, set_point),
+                "shown": _describe(settings.mode, shown),
+            },
+        )
+
+
+MODE_WORDS = {
+    ControlMode.BEER_CONSTANT: "beer constant",
+    ControlMode.FRIDGE_CONSTANT: "fridge constant",
+    ControlMode.BEER_PROFILE: "beer profile",
+    ControlMode.OFF: "off",
+    ControlMode.TEST: "test",
+}
+
+
+def _describe(mode: ControlMode, set_point: float | None) -> str:
+    """A mode and setpoint for a message, e.g. "beer constant at 18.5"."""
+    return MODE_WORDS[mode] if set_point is None else f"{MODE_WORDS[mode]} at {set_point:g}"

@@ -1,0 +1,100 @@
+"""A panel vessel as a thermostat: cool only, the target is the panel's setpoint, in °F."""
+
+from __future__ import annotations
+
+from typing import Any, override
+
+from homeassistant.components.climate import (
+    ClimateEntity,
+    ClimateEntityFeature,
+    HVACAction,
+    HVACMode,
+)
+from homeassistant.const import UnitOfTemperature
+from homeassistant.exceptions import HomeAssistantError
+
+from ..alpha_panel import UI_SET_POINT_MAX_F, UI_SET_POINT_MIN_F, AlphaPanelError, Slot
+from ..const import (
+    CONF_MAX_SET_POINT,
+    CONF_MIN_SET_POINT,
+    CONF_SET_POINT_STEP,
+    DEFAULT_SET_POINT_STEP,
+    DOMAIN,
+)
+from ..entity import requested_temperature
+from .coordinator import PanelCoordinator
+from .entity import VesselEntity
+
+
+class VesselThermostat(VesselEntity, ClimateEntity):
+    """A glycol-cooled vessel: cool only, the target is the panel's setpoint, in °F."""
+
+    _attr_name = None
+    _attr_hvac_modes = [HVACMode.COOL]  # noqa: RUF012 - HA's attribute
+    _attr_hvac_mode = HVACMode.COOL
+    _attr_supported_features = ClimateEntityFeature.TARGET_TEMPERATURE
+    _attr_native_temperature_unit = UnitOfTemperature.FAHRENHEIT
+    _attr_temperature_unit = UnitOfTemperature.FAHRENHEIT
+    _attr_precision = 0.1
+
+    def __init__(self, coordinator: PanelCoordinator, slot: Slot) -> None:
+        """Create the thermostat of the vessel in `slot`; limits and step from the options."""
+        super().__init__(coordinator, slot, "vessel")
+        options = coordinator.config_entry.options
+        self._attr_min_temp = options.get(CONF_MIN_SET_POINT, UI_SET_POINT_MIN_F)
+        self._attr_max_temp = options.get(CONF_MAX_SET_POINT, UI_SET_POINT_MAX_F)
+        self._attr_target_temperature_step = options.get(
+            CONF_SET_POINT_STEP, DEFAULT_SET_POINT_STEP
+        )
+
+    @property
+    @override
+    def available(self) -> bool:
+        """A slot the panel reports as unused (1000 °F) cannot be controlled."""
+        return super().available and not (self.reading and self.reading.unused)
+
+    @property
+    def native_current_temperature(self) -> float | None:
+        """The vessel's temperature."""
+        return self.reading.temperature if self.reading else None
+
+    @property
+    @override
+    def current_temperature(self) -> float | None:
+        return self.native_current_temperature
+
+    @property
+    def native_target_temperature(self) -> float | None:
+        """The panel's setpoint for the vessel."""
+        return self.reading.set_point if self.reading else None
+
+    @property
+    @override
+    def target_temperature(self) -> float | None:
+        return self.native_target_temperature
+
+    @property
+    @override
+    def hvac_action(self) -> HVACAction | None:
+        if self.reading is None or self.reading.valve_open is None:
+            return None
+        return HVACAction.COOLING if self.reading.valve_open else HVACAction.IDLE
+
+    @override
+    async def async_set_hvac_mode(self, hvac_mode: HVACMode) -> None:
+        """Cooling is the only mode; nothing to change."""
+
+    @override
+    async def async_set_temperature(self, **kwargs: Any) -> None:
+        """Write the setpoint; show what the panel then reports."""
+        temperature = requested_temperature(kwargs)
+        try:
+            reading = await self.coordinator.panel.async_set_setpoint(self.slot, temperature)
+        except AlphaPanelError as err:
+            await self.coordinator.async_request_refresh()
+            raise HomeAssistantError(
+                translation_domain=DOMAIN,
+                translation_key="set_point_not_applied",
+                translation_placeholders={"vessel": self.slot.label, "error": str(err)},
+            ) from err
+        self.coordinator.async_apply_reading(reading)
