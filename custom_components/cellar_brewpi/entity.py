@@ -6,6 +6,7 @@ import math
 from typing import Any, override
 
 from homeassistant.components.binary_sensor import BinarySensorDeviceClass, BinarySensorEntity
+from homeassistant.components.climate import ClimateEntity
 from homeassistant.const import ATTR_TEMPERATURE, EntityCategory
 from homeassistant.exceptions import ServiceValidationError
 
@@ -36,3 +37,32 @@ class LinkSensor(BinarySensorEntity):
     def available(self) -> bool:
         """Always available."""
         return True
+
+
+class Thermostat(ClimateEntity):
+    """
+    A thermostat that gives its temperatures in its own unit, as `native_*` values.
+
+    Home Assistant converts climate temperatures itself from 2027.11; until then these pass the
+    native values on as they are (the entity's unit is its native unit).
+    """
+
+    @property
+    def native_current_temperature(self) -> float | None:
+        """The measured temperature, in the native unit."""
+        raise NotImplementedError
+
+    @property
+    def native_target_temperature(self) -> float | None:
+        """The target, in the native unit."""
+        raise NotImplementedError
+
+    @property
+    @override
+    def current_temperature(self) -> float | None:
+        return self.native_current_temperature
+
+    @property
+    @override
+    def target_temperature(self) -> float | None:
+        return self.native_target_temperature

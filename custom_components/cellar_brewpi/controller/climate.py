@@ -14,7 +14,6 @@ from typing import Any, override
 
 from homeassistant.components.climate import (
     ATTR_HVAC_MODE,
-    ClimateEntity,
     ClimateEntityFeature,
     HVACAction,
     HVACMode,
@@ -24,7 +23,7 @@ from homeassistant.helpers.restore_state import ExtraStoredData, RestoreEntity
 
 from ..brewpi import ControlMode, ControlSettings, ControlState
 from ..const import DOMAIN, PRESET_BEER_CONSTANT, PRESET_BEER_PROFILE, PRESET_FRIDGE_CONSTANT
-from ..entity import requested_temperature
+from ..entity import Thermostat, requested_temperature
 from .coordinator import BrewPiCoordinator
 from .entity import ControllerEntity
 
@@ -104,7 +103,7 @@ SET_POINT_TOLERANCE = 0.06
 """How far the setpoint a controller reports may be from the one written (rounding)."""
 
 
-class ChamberThermostat(ControllerEntity, ClimateEntity, RestoreEntity):
+class ChamberThermostat(ControllerEntity, Thermostat, RestoreEntity):
     """The chamber's thermostat; what it shows always comes from the controller's replies."""
 
     _attr_name = None
@@ -206,6 +205,7 @@ class ChamberThermostat(ControllerEntity, ClimateEntity, RestoreEntity):
         return PRESETS.get(self._mode)
 
     @property
+    @override
     def native_current_temperature(self) -> float | None:
         """The probe being controlled: the chamber in fridge constant, else the beer."""
         temperatures = self.coordinator.data.temperatures
@@ -215,10 +215,6 @@ class ChamberThermostat(ControllerEntity, ClimateEntity, RestoreEntity):
 
     @property
     @override
-    def current_temperature(self) -> float | None:
-        return self.native_current_temperature
-
-    @property
     def native_target_temperature(self) -> float | None:
         """The beer setting in beer modes, the fridge setting in fridge constant."""
         settings = self.coordinator.data.settings
@@ -229,11 +225,6 @@ class ChamberThermostat(ControllerEntity, ClimateEntity, RestoreEntity):
                 return settings.fridge_set
             case _:
                 return None
-
-    @property
-    @override
-    def target_temperature(self) -> float | None:
-        return self.native_target_temperature
 
     @override
     async def async_set_temperature(self, **kwargs: Any) -> None:

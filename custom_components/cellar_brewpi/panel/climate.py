@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any, override
 
 from homeassistant.components.climate import (
-    ClimateEntity,
     ClimateEntityFeature,
     HVACAction,
     HVACMode,
@@ -21,12 +20,12 @@ from ..const import (
     DEFAULT_SET_POINT_STEP,
     DOMAIN,
 )
-from ..entity import requested_temperature
+from ..entity import Thermostat, requested_temperature
 from .coordinator import PanelCoordinator
 from .entity import VesselEntity
 
 
-class VesselThermostat(VesselEntity, ClimateEntity):
+class VesselThermostat(VesselEntity, Thermostat):
     """A glycol-cooled vessel: cool only, the target is the panel's setpoint, in °F."""
 
     _attr_name = None
@@ -54,24 +53,16 @@ class VesselThermostat(VesselEntity, ClimateEntity):
         return super().available and not (self.reading and self.reading.unused)
 
     @property
+    @override
     def native_current_temperature(self) -> float | None:
         """The vessel's temperature."""
         return self.reading.temperature if self.reading else None
 
     @property
     @override
-    def current_temperature(self) -> float | None:
-        return self.native_current_temperature
-
-    @property
     def native_target_temperature(self) -> float | None:
         """The panel's setpoint for the vessel."""
         return self.reading.set_point if self.reading else None
-
-    @property
-    @override
-    def target_temperature(self) -> float | None:
-        return self.native_target_temperature
 
     @property
     @override
