@@ -1,21 +1,9 @@
 """Buttons: a controller's reboot button (each kind adds its own: `kinds`)."""
 
-from __future__ import annotations
-
-from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import Platform
-from homeassistant.core import HomeAssistant
-from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .kinds import async_setup_platform
+from .kinds import platform_setup
 
-PARALLEL_UPDATES = 1
+PARALLEL_UPDATES = 1  # one command at a time per entity platform: the links are serial
 
-
-async def async_setup_entry(
-    hass: HomeAssistant,  # noqa: ARG001
-    entry: ConfigEntry,
-    async_add_entities: AddConfigEntryEntitiesCallback,
-) -> None:
-    """Add the entities the entry's kind has on this platform."""
-    await async_setup_platform(Platform.BUTTON, entry, async_add_entities)
+async_setup_entry = platform_setup(Platform.BUTTON)

@@ -10,7 +10,7 @@ know which kinds exist. A new kind is a new package and one line here.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Coroutine, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -65,9 +65,20 @@ def kind_of(entry: ConfigEntry) -> Kind:
     return kinds()[entry.data.get(CONF_KIND, KIND_BREWPI)]
 
 
-async def async_setup_platform(
-    platform: Platform, entry: ConfigEntry, async_add_entities: AddConfigEntryEntitiesCallback
-) -> None:
-    """A platform's `async_setup_entry`: the entry's kind adds its entities, if it has any."""
-    if (entities := kind_of(entry).platforms.get(platform)) is not None:
-        async_add_entities(entities(entry.runtime_data))
+type PlatformSetup = Callable[
+    [HomeAssistant, ConfigEntry, AddConfigEntryEntitiesCallback], Coroutine[Any, Any, None]
+]
+
+
+def platform_setup(platform: Platform) -> PlatformSetup:
+    """A platform module's `async_setup_entry`: the entry's kind adds its entities, if any."""
+
+    async def async_setup_entry(
+        hass: HomeAssistant,  # noqa: ARG001
+        entry: ConfigEntry,
+        async_add_entities: AddConfigEntryEntitiesCallback,
+    ) -> None:
+        if (entities := kind_of(entry).platforms.get(platform)) is not None:
+            async_add_entities(entities(entry.runtime_data))
+
+    return async_setup_entry

@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from custom_components.cellar_brewpi.batches import BatchSheet, SheetSettings
+from custom_components.cellar_brewpi.batches import SheetSettings
+from custom_components.cellar_brewpi.batches.client import BatchSheet
 from scripts.stand_ins.google_sheets import (
     ROWS,
     SHEET_ID,

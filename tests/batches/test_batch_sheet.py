@@ -19,8 +19,6 @@ from google.auth.transport.requests import AuthorizedSession
 from google.oauth2.service_account import Credentials
 
 from custom_components.cellar_brewpi.batches import (
-    DEFAULT_TIMEOUT,
-    BatchSheet,
     SheetAuthError,
     SheetError,
     SheetFormatError,
@@ -28,6 +26,7 @@ from custom_components.cellar_brewpi.batches import (
     SheetSettings,
     SheetUnavailableError,
 )
+from custom_components.cellar_brewpi.batches.client import DEFAULT_TIMEOUT, BatchSheet
 from scripts.stand_ins.google_sheets import (
     CLIENT_EMAIL,
     GOOGLE_TOKEN_URI,

@@ -8,7 +8,8 @@ from datetime import date
 from pathlib import Path
 
 from custom_components.cellar_brewpi.alpha_panel.models import DEFAULT_LABELS
-from custom_components.cellar_brewpi.batches import BatchSheet, SheetSettings, batches_from_rows
+from custom_components.cellar_brewpi.batches import SheetSettings, batches_from_rows
+from custom_components.cellar_brewpi.batches.client import BatchSheet
 from scripts.stand_ins.google_sheets import (
     SHEET_ID,
     TAB,

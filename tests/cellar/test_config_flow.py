@@ -15,7 +15,7 @@ from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers import entity_registry as er
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.cellar_brewpi.batches import BatchSheet
+from custom_components.cellar_brewpi.batches.client import BatchSheet
 from custom_components.cellar_brewpi.cellar.runtime import CellarServices
 from custom_components.cellar_brewpi.const import (
     CONF_CELLAR_NAME,

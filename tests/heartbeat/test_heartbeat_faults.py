@@ -25,15 +25,18 @@ from botocore.exceptions import (
 )
 
 from custom_components.cellar_brewpi.heartbeat import (
-    AUTH_ERROR_CODES,
-    CALL_DEADLINE,
-    CloudWatchSettings,
-    Heartbeat,
     HeartbeatAuthError,
     HeartbeatError,
     HeartbeatUnavailableError,
 )
-from custom_components.cellar_brewpi.heartbeat.client import _DeadlineExceededError, _redact
+from custom_components.cellar_brewpi.heartbeat.client import (
+    AUTH_ERROR_CODES,
+    CALL_DEADLINE,
+    CloudWatchSettings,
+    Heartbeat,
+    _DeadlineExceededError,
+    _redact,
+)
 from tests.heartbeat.moto_support import REGION, SECRET
 
 BOUND = 20.0

@@ -16,11 +16,10 @@ from botocore.exceptions import ClientError
 
 from custom_components.cellar_brewpi.heartbeat import (
     LEAST_PRIVILEGE_POLICY,
-    CloudWatchSettings,
-    Heartbeat,
     HeartbeatAuthError,
     least_privilege_policy,
 )
+from custom_components.cellar_brewpi.heartbeat.client import CloudWatchSettings, Heartbeat
 from tests.heartbeat.moto_support import REGION, SECRET, MotoServer
 
 

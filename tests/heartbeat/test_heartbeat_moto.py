@@ -10,12 +10,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from custom_components.cellar_brewpi.heartbeat import (
+from custom_components.cellar_brewpi.heartbeat import HeartbeatUnavailableError
+from custom_components.cellar_brewpi.heartbeat.client import (
     DIMENSION,
     METRIC_NAME,
     CloudWatchSettings,
     Heartbeat,
-    HeartbeatUnavailableError,
 )
 from tests.heartbeat.moto_support import REGION, SECRET, MotoServer
 

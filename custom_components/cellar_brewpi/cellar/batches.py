@@ -19,7 +19,8 @@ from .clients import async_sheet_client
 from .repairs import Repairs
 
 if TYPE_CHECKING:
-    from ..batches import Batch, BatchSheet
+    from ..batches import Batch
+    from ..batches.client import BatchSheet
 
 _LOGGER = logging.getLogger(__name__)
 

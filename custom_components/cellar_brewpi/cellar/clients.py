@@ -1,8 +1,9 @@
 """
 The cloud clients of the parts, made from the options.
 
-boto3 (the heartbeat) and gspread (the Sheet) are imported only when their part is configured, in
-the executor (`async_import_module`): a cellar without them never loads them.
+gspread (the Sheet) and boto3 (the heartbeat) are imported only when their part is configured, in
+the executor (`async_import_module`): a cellar without the Sheet never loads gspread. (boto3 is
+loaded by Home Assistant's own `http` anyway, through hass_nabucasa.)
 """
 
 from __future__ import annotations
@@ -29,18 +30,19 @@ from ..const import (
     CONF_TOKEN,
     CONF_URL,
 )
+from ..heartbeat import DEFAULT_NAMESPACE
 from ..recording import InfluxWriter
 
 if TYPE_CHECKING:
-    from ..batches import BatchSheet
-    from ..heartbeat import Heartbeat
+    from ..batches.client import BatchSheet
+    from ..heartbeat.client import Heartbeat
 
 PACKAGE = __name__.rsplit(".", 2)[0]  # custom_components.cellar_brewpi
 
 
 async def async_library(hass: HomeAssistant, name: str) -> ModuleType:
-    """One of the integration's cloud libraries (`heartbeat`, `batches`), imported off the loop."""
-    return await async_import_module(hass, f"{PACKAGE}.{name}")
+    """The client of a cloud library (`heartbeat`, `batches`), imported off the loop."""
+    return await async_import_module(hass, f"{PACKAGE}.{name}.client")
 
 
 def influx_writer(hass: HomeAssistant, options: Mapping[str, Any]) -> InfluxWriter:
@@ -64,7 +66,7 @@ async def async_heartbeat_client(
             region=options[CONF_REGION],
             access_key_id=options[CONF_ACCESS_KEY_ID],
             secret_access_key=options[CONF_SECRET_ACCESS_KEY],
-            namespace=options.get(CONF_NAMESPACE) or library.DEFAULT_NAMESPACE,
+            namespace=options.get(CONF_NAMESPACE) or DEFAULT_NAMESPACE,
             endpoint_url=options.get(CONF_ENDPOINT_URL) or None,
         ),
         cellar_name,

@@ -12,6 +12,15 @@ from homeassistant.helpers.selector import TextSelector
 from ..const import CONF_CELLAR_NAME, CONF_KIND, KIND_CELLAR_SERVICES
 from .forms import async_check_part, normalize, secrets_schema
 
+NAME_SCHEMA = vol.Schema({vol.Required(CONF_CELLAR_NAME): TextSelector()})
+
+
+def cellar_name(user_input: dict[str, Any], errors: dict[str, str]) -> str | None:
+    """The cellar's name as entered; None, with the form's error set, when it is blank."""
+    if not (name := user_input[CONF_CELLAR_NAME].strip()):
+        errors[CONF_CELLAR_NAME] = "name_required"
+    return name or None
+
 
 class ServicesFlow(ConfigFlow):
     """The steps of the config flow for the cellar services."""
@@ -26,17 +35,13 @@ class ServicesFlow(ConfigFlow):
         """The cellar services (one per Home Assistant); their parts are set in the options."""
         self._async_abort_entries_match({CONF_KIND: KIND_CELLAR_SERVICES})
         errors: dict[str, str] = {}
-        if user_input is not None:
-            if name := user_input[CONF_CELLAR_NAME].strip():
-                return self.async_create_entry(
-                    title=f"Cellar {name}",
-                    data={CONF_KIND: KIND_CELLAR_SERVICES, CONF_CELLAR_NAME: name},
-                )
-            errors[CONF_CELLAR_NAME] = "name_required"
+        if user_input is not None and (name := cellar_name(user_input, errors)):
+            return self.async_create_entry(
+                title=f"Cellar {name}",
+                data={CONF_KIND: KIND_CELLAR_SERVICES, CONF_CELLAR_NAME: name},
+            )
         return self.async_show_form(
-            step_id=KIND_CELLAR_SERVICES,
-            data_schema=vol.Schema({vol.Required(CONF_CELLAR_NAME): TextSelector()}),
-            errors=errors,
+            step_id=KIND_CELLAR_SERVICES, data_schema=NAME_SCHEMA, errors=errors
         )
 
     async def async_step_reconfigure_services(
@@ -45,18 +50,13 @@ class ServicesFlow(ConfigFlow):
         """Rename the cellar (its CloudWatch dimension and its device)."""
         entry = self._get_reconfigure_entry()
         errors: dict[str, str] = {}
-        if user_input is not None:
-            if name := user_input[CONF_CELLAR_NAME].strip():
-                return self.async_update_reload_and_abort(
-                    entry, title=f"Cellar {name}", data_updates={CONF_CELLAR_NAME: name}
-                )
-            errors[CONF_CELLAR_NAME] = "name_required"
+        if user_input is not None and (name := cellar_name(user_input, errors)):
+            return self.async_update_reload_and_abort(
+                entry, title=f"Cellar {name}", data_updates={CONF_CELLAR_NAME: name}
+            )
         return self.async_show_form(
             step_id="reconfigure_services",
-            data_schema=self.add_suggested_values_to_schema(
-                vol.Schema({vol.Required(CONF_CELLAR_NAME): TextSelector()}),
-                user_input or entry.data,
-            ),
+            data_schema=self.add_suggested_values_to_schema(NAME_SCHEMA, user_input or entry.data),
             errors=errors,
         )
 

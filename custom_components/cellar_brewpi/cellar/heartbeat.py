@@ -24,7 +24,7 @@ from .clients import async_heartbeat_client
 from .part import Part
 
 if TYPE_CHECKING:
-    from ..heartbeat import Heartbeat
+    from ..heartbeat.client import Heartbeat
 
 _LOGGER = logging.getLogger(__name__)
 
