@@ -3,19 +3,46 @@ Benchmarks against emulated BrewPi controllers and an Alpha panel; prints a Mark
 
     scripts/benchmark [--controllers 10] [--cycles 100] [--setpoints 50] [--memory-controllers 10]
                       [--panel-slots 32] [--panel-cycles 50] [--panel-setpoints 20]
+                      [--cpu-controllers 10] [--cpu-window 180]
                       [--backlog-cycles 1440] [--enqueue-cycles 200] [--no-recording]
 
 Home Assistant runs in-process on its own event loop (`homeassistant.runner.create_event_loop`),
 built by the test plugin's `async_test_home_assistant` with a temporary config directory. The
 emulated controllers and the emulated Alpha panel run in a child process (this module with
 `--serve-emulators N --panel-slots S`), so the CPU time and the memory measured here belong to Home
-Assistant and the integration alone; the child ends when its stdin closes.
+Assistant and the integration alone; the child ends when its stdin closes. Its chamber models
+stand still (speedup 0), so that every poll does the same work, except for the CPU per
+controller-hour, which has a child of its own running them in real time (`--emulator-speedup 1`).
+
+The benchmark knows the integration through Home Assistant: config entries with the data and
+options its config flow stores, `entry.runtime_data` as a `DataUpdateCoordinator` (its
+`async_refresh()`, its `data` as an opaque value), entity objects found by entity id, states,
+events and services. Its few imports of the integration's own modules are in one block at the top.
 
 Measured:
 
 * event-loop CPU per poll and controller: `time.thread_time_ns()` of the loop's thread around
   `coordinator.async_refresh()` plus `hass.async_block_till_done()`; waiting on sockets costs
   no CPU, so what remains is framing, parsing, the coordinator and the state writes;
+* the state writes of one poll, done alone (the floor Home Assistant sets): which states one poll
+  of a controller writes is counted, with listeners on `state_changed` and `state_reported`
+  during one `async_refresh()` + `async_block_till_done()`; then exactly those writes are timed
+  alone, as the poll is: `async_write_ha_state()` on the same entity objects (from the entity
+  components in `hass.data["entity_components"]`), in the same order, + `async_block_till_done()`,
+  with the coordinator's `data` set before each sample to that of one of two consecutive polls,
+  alternating, so that every state changes, or stays and is only reported, as in a poll (checked:
+  the same events). No I/O, no parsing, no coordinator run; the entities still compute their
+  state as in any write. Reported beside the poll's own median / p95 of the same run, with the
+  ratios: the integration's overhead over Home Assistant's floor;
+* CPU per controller per hour at a 30 s poll interval, to compare with the figures the issue
+  reports for Fermentrack's per-controller `brewpi.py` (3.5 s) and this integration (0.28 s),
+  and its goal (<= 0.12 s): in a Home Assistant of its own, first `--cpu-window` s of real time
+  with the integration set up but no entries (Home Assistant idling), then `--cpu-controllers`
+  entries with the `poll_interval` option at 30 s, against emulators that run in real time and so
+  also push their unsolicited `T:` lines on state changes, and from half an interval after their
+  setup another window as long. The whole process's CPU (`time.process_time()`: user + system,
+  every thread) of the second window minus that of the first, divided by the entries, scaled to
+  an hour. Fermentrack's figure is not re-measured: its code is not available here;
 * setpoint round trip: `climate.set_temperature` (blocking) until the entity's state shows the
   new target, which it takes from the controller's `S:` reply;
 * parser throughput: a generated stream of modern and legacy BrewPi lines through `LineFramer`,
@@ -23,14 +50,15 @@ Measured:
 * memory per controller: `tracemalloc` around setting up more entries once the first ones (and so
   the integration's modules and caches) are loaded;
 * event-loop CPU per panel poll: as for the controllers, for one Alpha panel entry with a vessel
-  per slot, read over HTTP from the panel emulator's pages; `PANEL_PAGE_PAUSE` is patched to 0 for
-  this, as the pause between pages is a sleep and costs no CPU;
+  per slot, read over HTTP from the panel emulator's pages; the pause between pages is cut to 0
+  for this (by the stand-in for the panel client's `asyncio`, below), as it is a sleep and costs
+  no CPU;
 * panel setpoint round trip: `climate.set_temperature` (blocking) on a vessel until its state
-  shows the setpoint the panel confirmed by being read back, once with `PANEL_PAGE_PAUSE` at 0 and
-  once at its real value; the panel client's sleeps (the pause between pages, the interval before
-  each verification read) are logged by wrapping its `asyncio.sleep`, so the time they took can
-  be told apart from the rest. Home Assistant uses US customary units from here on, as the panel
-  works in °F;
+  shows the setpoint the panel confirmed by being read back, once with the page pause cut to 0
+  and once at the integration's own; the panel client's sleeps (the pause between pages, the
+  interval before each verification read) are logged by standing in for its `asyncio`, so the
+  time they took can be told apart from the rest. Home Assistant uses US customary units from
+  here on, as the panel works in °F;
 * recording (`scripts/benchmark_recording.py`, in a Home Assistant of its own, VictoriaMetrics on
   loopback as the InfluxDB 2 write endpoint): the event-loop and executor cost of putting one poll
   cycle's readings in the durable queue, the drain of a 24 h backlog after an outage, and Home
@@ -43,19 +71,21 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import gc
 import inspect
 import json
 import logging
 import math
 import platform
+import resource
 import statistics
 import sys
 import tempfile
 import time
 import tracemalloc
-from collections.abc import Callable, Coroutine, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterator, Sequence
+from dataclasses import asdict, dataclass, field
 from typing import Any, override
 from unittest import mock
 
@@ -64,25 +94,49 @@ from homeassistant import const as ha_const
 from homeassistant.components.climate import DOMAIN as CLIMATE_DOMAIN
 from homeassistant.components.climate import SERVICE_SET_TEMPERATURE
 from homeassistant.config_entries import ConfigEntryState
-from homeassistant.const import ATTR_ENTITY_ID, ATTR_TEMPERATURE, CONF_HOST, CONF_PORT
+from homeassistant.const import (
+    ATTR_ENTITY_ID,
+    ATTR_TEMPERATURE,
+    CONF_HOST,
+    CONF_PORT,
+    EVENT_STATE_CHANGED,
+    EVENT_STATE_REPORTED,
+)
 from homeassistant.core import DOMAIN as HA_DOMAIN
-from homeassistant.core import HomeAssistant
+from homeassistant.core import (
+    Event,
+    EventStateChangedData,
+    EventStateReportedData,
+    HomeAssistant,
+    callback,
+    split_entity_id,
+)
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers import frame
 from homeassistant.helpers import translation as translation_helper
+from homeassistant.helpers.entity import Entity
+from homeassistant.helpers.entity_component import DATA_INSTANCES as ENTITY_COMPONENTS
+from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 from homeassistant.loader import DATA_CUSTOM_COMPONENTS
 from homeassistant.runner import create_event_loop
+from homeassistant.setup import async_setup_component
 from homeassistant.util.unit_system import US_CUSTOMARY_SYSTEM
 from pytest_homeassistant_custom_component.common import (  # type: ignore[import-untyped]
     MockConfigEntry,
     async_test_home_assistant,
 )
 
-from custom_components.cellar_brewpi import const
+# The integration's own modules, all in this one block (its modules move while it is restructured):
+# everything else goes through Home Assistant (config entries, `entry.runtime_data` as a
+# DataUpdateCoordinator, the entity objects of the entity components, states, services). `const`
+# gives the keys of the entries' data and options; `alpha_panel` the panel client module whose
+# `asyncio` is stood in for (sleeps logged, page pauses cut) and the panel's standard slots;
+# `brewpi` the framer and the parser of the parser rows.
 from custom_components.cellar_brewpi.alpha_panel import client as panel_client
 from custom_components.cellar_brewpi.alpha_panel import make_slot
 from custom_components.cellar_brewpi.brewpi import (
+    READ_CHUNK,
     ControlSettings,
     DeviceList,
     LineFramer,
@@ -90,30 +144,42 @@ from custom_components.cellar_brewpi.brewpi import (
     TemperatureUpdate,
     parse_line,
 )
-from custom_components.cellar_brewpi.brewpi.client import READ_CHUNK
 from custom_components.cellar_brewpi.const import (
+    CONF_ADDRESS,
     CONF_CONNECTION_TYPE,
     CONF_KIND,
+    CONF_LABEL,
+    CONF_MAX_SET_POINT,
+    CONF_MIN_SET_POINT,
+    CONF_NUMBER,
     CONF_PAGES,
     CONF_POLL_INTERVAL,
+    CONF_POSITION,
+    CONF_SET_POINT_STEP,
     CONF_VESSELS,
     CONNECTION_NETWORK,
     DOMAIN,
     KIND_ALPHA_PANEL,
     MAX_POLL_INTERVAL,
 )
-from custom_components.cellar_brewpi.coordinator import BrewPiCoordinator
-from custom_components.cellar_brewpi.panel_coordinator import PanelCoordinator, slot_to_option
-from custom_components.cellar_brewpi.panel_options import DEFAULT_PANEL_OPTIONS
 from scripts.benchmark_recording import bench_recording
 from scripts.emulators.alpha_panel import AlphaPanelEmulator
 from scripts.emulators.brewpi import BrewPiEmulator
 
 PORTS_PREFIX = "EMULATOR PORTS"
 PANEL_PREFIX = "PANEL PORT"
+COUNTS_PREFIX = "COUNTS"
+COUNTS_REQUEST = b"counts"
+EMULATOR_WARM_UP = 3600.0
+"""Simulated seconds a running chamber model is advanced by before its controller serves."""
+EMULATOR_PHASE_STEP = 60.0
+"""And this much more for each next controller, to spread their control cycles (~10 min)."""
 PANEL_PAGES = 2
 """Pages the panel emulator splits its slots over, as the integration's "pages" option default."""
 PANEL_SETPOINTS = (40.0, 41.0)
+PANEL_LIMITS = (34.0, 100.0)
+"""The panel entry's setpoint limits option (°F), those of the panel's own web page."""
+PANEL_STEP = 1.0
 PANEL_VESSEL = 1
 """The slot whose vessel thermostat takes the setpoint writes."""
 SETPOINTS = (18.5, 19.5)
@@ -149,6 +215,9 @@ class Config:
     backlog_cycles: int = 1440
     enqueue_cycles: int = 200
     recording: bool = True
+    cpu_controllers: int = 10
+    cpu_window: int = 180
+    """Seconds of each of the two real-time windows of the CPU per controller-hour; 0: not run."""
 
 
 # --- statistics ------------------------------------------------------------------------------
@@ -174,21 +243,85 @@ def panel_pages(slots: int) -> int:
     return math.ceil(slots / math.ceil(slots / PANEL_PAGES))
 
 
-async def serve_emulators(count: int, panel_slots: int) -> None:
-    """Run `count` controllers and a panel on loopback, print their ports, stop at stdin's end."""
-    emulators = [BrewPiEmulator(speedup=0.0, seed=1 + index) for index in range(count)]
+@dataclass(frozen=True, slots=True)
+class EmulatorCounts:
+    """What the emulated controllers have seen and sent so far, summed over all of them."""
+
+    commands: dict[str, int]
+    """Commands received, by command letter."""
+    pushes: int
+    """Control state changes, each announced with an unsolicited `T:` (BrewPi-ESP firmware)."""
+
+    @property
+    def polls(self) -> int:
+        """`t` commands received: one a poll."""
+        return self.commands.get("t", 0)
+
+    def per_poll(self) -> str:
+        """The commands of a poll, as `t, s` (with how many a poll when not one each)."""
+        polls = self.polls
+        if not polls:
+            return "-"
+        return ", ".join(
+            letter if count == polls else f"{letter} x{count / polls:.2g}"
+            for letter, count in sorted(
+                self.commands.items(), key=lambda item: (item[0] != "t", -item[1], item[0])
+            )
+            if count
+        )
+
+    def __sub__(self, other: EmulatorCounts) -> EmulatorCounts:
+        commands = {k: v - other.commands.get(k, 0) for k, v in self.commands.items()}
+        return EmulatorCounts(commands, self.pushes - other.pushes)
+
+
+def _emulator_counts(emulators: Sequence[BrewPiEmulator]) -> EmulatorCounts:
+    commands: dict[str, int] = {}
+    for emulator in emulators:
+        for command in emulator.commands_received:
+            commands[command[:1]] = commands.get(command[:1], 0) + 1
+    return EmulatorCounts(commands, sum(len(e.state_history) for e in emulators))
+
+
+async def serve_emulators(count: int, panel_slots: int, speedup: float) -> None:
+    """
+    Run `count` controllers and a panel on loopback, print their ports, stop at stdin's end.
+
+    `speedup` 0 freezes the chamber models, so that every poll does the same work; 1 runs them
+    in real time, as real chambers, so that the controllers also push `T:` on state changes
+    (their models warmed up first by EMULATOR_WARM_UP s, and EMULATOR_PHASE_STEP s more for
+    each next one). No
+    panel with `panel_slots` 0 (its port line says 0). A `counts` line on stdin is answered with
+    a COUNTS line (EmulatorCounts as JSON).
+    """
+    emulators = [BrewPiEmulator(speedup=speedup, seed=1 + index) for index in range(count)]
+    if speedup:
+        # Past the start-up wait (the first state change after a boot comes after 10 minutes),
+        # each controller at another point of its control cycle, as in a cellar running for a
+        # while: a window of real time sees their pushes at their steady rate.
+        for index, emulator in enumerate(emulators):
+            emulator.advance(EMULATOR_WARM_UP + index * EMULATOR_PHASE_STEP)
     ports = [await emulator.start_tcp() for emulator in emulators]
-    # Every slot a live vessel (no unused sentinel slot), the model standing still as above.
-    panel = AlphaPanelEmulator(
-        panel_slots, speedup=0.0, seed=1, pages=PANEL_PAGES, sentinel_slots=frozenset()
+    # Every slot a live vessel (no unused sentinel slot), its model at the same speed.
+    panel = (
+        AlphaPanelEmulator(
+            panel_slots, speedup=speedup, seed=1, pages=PANEL_PAGES, sentinel_slots=frozenset()
+        )
+        if panel_slots
+        else None
     )
-    panel_port = await panel.start()
+    panel_port = await panel.start() if panel else 0
     print(PORTS_PREFIX, *ports, flush=True)
     print(PANEL_PREFIX, panel_port, flush=True)
-    await asyncio.get_running_loop().run_in_executor(None, sys.stdin.buffer.read)
+    loop = asyncio.get_running_loop()
+    while line := await loop.run_in_executor(None, sys.stdin.buffer.readline):
+        if line.strip() == COUNTS_REQUEST:
+            counts = _emulator_counts(emulators)
+            print(COUNTS_PREFIX, json.dumps(asdict(counts)), flush=True)
     for emulator in emulators:
         await emulator.stop()
-    await panel.stop()
+    if panel:
+        await panel.stop()
 
 
 class EmulatorProcess:
@@ -203,7 +336,7 @@ class EmulatorProcess:
         self.panel_port = panel_port
 
     @classmethod
-    async def start(cls, count: int, panel_slots: int) -> EmulatorProcess:
+    async def start(cls, count: int, panel_slots: int, speedup: float = 0.0) -> EmulatorProcess:
         """Start the child and wait for its port lines."""
         process = await asyncio.create_subprocess_exec(
             sys.executable,
@@ -211,8 +344,9 @@ class EmulatorProcess:
             "scripts.benchmark",
             "--serve-emulators",
             str(count),
-            "--panel-slots",
-            str(panel_slots),
+            *(("--panel-slots", str(panel_slots)) if panel_slots else ("--no-panel",)),
+            "--emulator-speedup",
+            f"{speedup:g}",
             stdin=asyncio.subprocess.PIPE,
             stdout=asyncio.subprocess.PIPE,
         )
@@ -223,11 +357,23 @@ class EmulatorProcess:
             line = await asyncio.wait_for(process.stdout.readline(), timeout=30)
             lines.append(line.decode().strip())
             if not lines[-1].startswith(prefix):
-                process.kill()
+                with contextlib.suppress(ProcessLookupError):  # it may have ended already
+                    process.kill()
                 await process.wait()
                 raise RuntimeError(f"emulator process did not start: {lines!r}")
         ports = [int(port) for port in lines[0].removeprefix(PORTS_PREFIX).split()]
         return cls(process, ports, int(lines[1].removeprefix(PANEL_PREFIX)))
+
+    async def counts(self) -> EmulatorCounts:
+        """Ask the child what its controllers have seen and sent so far."""
+        if self.process.stdin is None or self.process.stdout is None:
+            raise RuntimeError("no pipes")
+        self.process.stdin.write(COUNTS_REQUEST + b"\n")
+        await self.process.stdin.drain()
+        line = (await asyncio.wait_for(self.process.stdout.readline(), timeout=10)).decode()
+        if not line.startswith(COUNTS_PREFIX):
+            raise RuntimeError(f"no counts from the emulator process: {line!r}")
+        return EmulatorCounts(**json.loads(line.removeprefix(COUNTS_PREFIX)))
 
     async def stop(self) -> None:
         """Close the child's stdin and wait for it to end."""
@@ -374,6 +520,21 @@ def bench_parser() -> list[Row]:
 # --- Home Assistant --------------------------------------------------------------------------
 
 
+type Coordinator = DataUpdateCoordinator[Any]
+"""What `entry.runtime_data` of a controller or a panel entry is; its data is not looked into."""
+
+
+def vessel_option(number: int, label: str) -> dict[str, Any]:
+    """A panel entry's option for a vessel on slot `number` (the panel's standard address)."""
+    slot = make_slot(number, label)
+    return {
+        CONF_NUMBER: slot.number,
+        CONF_LABEL: slot.label,
+        CONF_ADDRESS: slot.address,
+        CONF_POSITION: slot.position,
+    }
+
+
 class Bench:
     """One Home Assistant with BrewPi entries against the emulators."""
 
@@ -384,9 +545,16 @@ class Bench:
         self.entries: list[Any] = []
         self.failed_setups = 0
 
-    async def add_controllers(self, count: int) -> list[BrewPiCoordinator]:
-        """Set up `count` more entries, one after another; return their coordinators."""
-        coordinators: list[BrewPiCoordinator] = []
+    async def add_controllers(
+        self, count: int, poll_interval: int = MAX_POLL_INTERVAL
+    ) -> list[Coordinator]:
+        """
+        Set up `count` more entries, one after another; return their coordinators.
+
+        By default they poll only once an hour by themselves, so that no timed refresh lands in
+        the middle of a sample: only the benchmark polls.
+        """
+        coordinators: list[Coordinator] = []
         for _ in range(count):
             number = len(self.entries) + 1
             entry = MockConfigEntry(
@@ -398,6 +566,7 @@ class Bench:
                     CONF_HOST: "127.0.0.1",
                     CONF_PORT: next(self._ports),
                 },
+                options={CONF_POLL_INTERVAL: poll_interval},
             )
             entry.add_to_hass(self.hass)
             self.entries.append(entry)
@@ -410,17 +579,17 @@ class Bench:
 
     async def add_panel(self, port: int, slots: int) -> Any:
         """Set up an Alpha panel entry with a vessel on each of `slots` slots; return the entry."""
-        vessels = [
-            slot_to_option(make_slot(number, f"FV {number}")) for number in range(1, slots + 1)
-        ]
+        vessels = [vessel_option(number, f"FV {number}") for number in range(1, slots + 1)]
         entry = MockConfigEntry(
             domain=DOMAIN,
             title="Alpha panel bench",
             unique_id=f"alpha_panel-127.0.0.1:{port}",
             data={CONF_KIND: KIND_ALPHA_PANEL, CONF_HOST: "127.0.0.1", CONF_PORT: port},
             options={
-                **DEFAULT_PANEL_OPTIONS,
                 CONF_VESSELS: vessels,
+                CONF_MIN_SET_POINT: PANEL_LIMITS[0],
+                CONF_MAX_SET_POINT: PANEL_LIMITS[1],
+                CONF_SET_POINT_STEP: PANEL_STEP,
                 CONF_PAGES: panel_pages(slots),
                 # Only the benchmark polls: no timed refresh may land in the middle of a sample.
                 CONF_POLL_INTERVAL: MAX_POLL_INTERVAL,
@@ -455,20 +624,33 @@ class Bench:
         await self.hass.async_block_till_done()
 
 
-async def _refresh(hass: HomeAssistant, coordinators: Sequence[BrewPiCoordinator]) -> int:
+async def _refresh(hass: HomeAssistant, coordinators: Sequence[Coordinator]) -> int:
     """Poll the coordinators at once; return how many polls failed."""
     await asyncio.gather(*(coordinator.async_refresh() for coordinator in coordinators))
     await hass.async_block_till_done()
     return sum(not coordinator.last_update_success for coordinator in coordinators)
 
 
+@dataclass(frozen=True, slots=True)
+class Polls:
+    """The poll rows and the samples of the controllers polled one at a time."""
+
+    rows: list[Row]
+    single_cpu: list[float]
+    """Event-loop CPU (ms) of each poll of one controller, in the first row."""
+
+
 async def bench_polls(
-    hass: HomeAssistant, coordinators: list[BrewPiCoordinator], cycles: int
-) -> list[Row]:
+    hass: HomeAssistant,
+    coordinators: list[Coordinator],
+    cycles: int,
+    emulators: EmulatorProcess,
+) -> Polls:
     """Event-loop CPU per poll: each controller alone, and all of them at once."""
     failures = 0
     for _ in range(POLL_WARMUP):
         failures += await _refresh(hass, coordinators)
+    before = await emulators.counts()
     gc.collect()
     single_cpu: list[float] = []
     single_wall: list[float] = []
@@ -478,6 +660,7 @@ async def bench_polls(
             failures += await _refresh(hass, [coordinator])
             single_cpu.append((time.thread_time_ns() - cpu) / 1e6)
             single_wall.append((time.perf_counter_ns() - wall) / 1e6)
+    seen = await emulators.counts() - before
     batch_cpu: list[float] = []
     batch_wall: list[float] = []
     count = len(coordinators)
@@ -487,13 +670,14 @@ async def bench_polls(
         batch_cpu.append((time.thread_time_ns() - cpu) / 1e6 / count)
         batch_wall.append((time.perf_counter_ns() - wall) / 1e6)
     polls = f"{cycles} cycles x {count} controllers, {failures} failed polls"
-    return [
+    rows = [
         Row(
             "Event-loop CPU per poll cycle per controller (polled one at a time)",
             "<= 1 ms",
             median_p95(single_cpu, "ms", 3),
-            f"median / p95 of thread_time around async_refresh (t, s, c, l) + block_till_done; "
-            f"{polls}; wall {median_p95(single_wall, 'ms', 2)}",
+            f"median / p95 of thread_time around async_refresh ({seen.per_poll()}: the "
+            f"commands a poll sent, as the emulators counted them) + block_till_done; {polls}; "
+            f"wall {median_p95(single_wall, 'ms', 2)}",
         ),
         Row(
             f"Event-loop CPU per poll cycle per controller (all {count} polled at once)",
@@ -502,6 +686,206 @@ async def bench_polls(
             f"thread_time of a cycle of {count} concurrent refreshes / {count}; "
             f"cycle wall {median_p95(batch_wall, 'ms', 2)}",
         ),
+    ]
+    return Polls(rows, single_cpu)
+
+
+# --- Home Assistant's floor: the state writes of a poll, done alone ---------------------------
+
+FLOOR_METRIC = "State writes of one poll, done alone"
+CHANGED = "changed"
+REPORTED = "reported"
+
+
+@callback
+def _never(_event: Event[Any]) -> None:
+    """The listener behind a recording event filter; the filter never lets an event through."""
+
+
+class StateWrites:
+    """
+    The state writes Home Assistant announces while it listens, in order: (entity id, kind).
+
+    A write that changes the state or its attributes fires `state_changed`, one that leaves
+    both as they were `state_reported`. They are recorded by the listeners' event filters, which
+    let no event through, so that listening costs next to nothing.
+    """
+
+    def __init__(self, hass: HomeAssistant) -> None:
+        """Start listening."""
+        self.writes: list[tuple[str, str]] = []
+        self._unsubscribe = [
+            hass.bus.async_listen(EVENT_STATE_CHANGED, _never, event_filter=self._changed),
+            hass.bus.async_listen(EVENT_STATE_REPORTED, _never, event_filter=self._reported),
+        ]
+
+    @callback
+    def _changed(self, data: EventStateChangedData) -> bool:
+        self.writes.append((data["entity_id"], CHANGED))
+        return False
+
+    @callback
+    def _reported(self, data: EventStateReportedData) -> bool:
+        self.writes.append((data["entity_id"], REPORTED))
+        return False
+
+    def count(self, kind: str) -> int:
+        """How many writes of `kind` (CHANGED or REPORTED)."""
+        return sum(1 for _, k in self.writes if k == kind)
+
+    def close(self) -> None:
+        """Stop listening."""
+        for unsubscribe in self._unsubscribe:
+            unsubscribe()
+
+
+@contextlib.contextmanager
+def state_writes(hass: HomeAssistant) -> Iterator[StateWrites]:
+    """Record the state writes of the block."""
+    writes = StateWrites(hass)
+    try:
+        yield writes
+    finally:
+        writes.close()
+
+
+def entity_object(hass: HomeAssistant, entity_id: str) -> Entity:
+    """The entity object behind `entity_id`, from its domain's entity component."""
+    component = hass.data[ENTITY_COMPONENTS].get(split_entity_id(entity_id)[0])
+    entity = component.get_entity(entity_id) if component else None
+    if entity is None:
+        raise RuntimeError(f"no entity object for {entity_id}")
+    return entity
+
+
+@dataclass(frozen=True, slots=True)
+class PollWrites:
+    """What one poll of one controller writes, and the data of two consecutive polls."""
+
+    coordinator: Coordinator
+    writes: list[tuple[str, str]]
+    """The poll's state writes in order: (entity id, CHANGED or REPORTED)."""
+    entities: list[Entity]
+    """The entity object of each write, in the same order."""
+    data: tuple[Any, Any]
+    """`coordinator.data` after two consecutive polls, the second one being `writes`."""
+    same_twice: bool
+    """Whether the first of the two polls wrote the same states, of the same kinds."""
+
+
+async def _poll_writes(hass: HomeAssistant, coordinator: Coordinator) -> PollWrites:
+    """Poll twice, recording the state writes; the second poll's are the ones kept."""
+    seen: list[list[tuple[str, str]]] = []
+    data: list[Any] = []
+    for _ in range(2):
+        with state_writes(hass) as writes:
+            await coordinator.async_refresh()
+            await hass.async_block_till_done()
+        seen.append(writes.writes)
+        data.append(coordinator.data)
+    entities = [entity_object(hass, entity_id) for entity_id, _ in seen[1]]
+    return PollWrites(
+        coordinator, seen[1], entities, (data[0], data[1]), sorted(seen[0]) == sorted(seen[1])
+    )
+
+
+async def _write_alone(hass: HomeAssistant, poll: PollWrites, data: Any) -> None:
+    """
+    Write the poll's states again with the coordinator's data set to `data`, no I/O, no parsing.
+
+    Setting the data of one of two consecutive polls (alternating) makes every state change or
+    stay as in a poll: the entities compute their state from it as after a poll.
+    """
+    poll.coordinator.data = data
+    for entity in poll.entities:
+        entity.async_write_ha_state()
+    await hass.async_block_till_done()
+
+
+def _ratio(poll: float, floor: float) -> str:
+    return f"{poll / floor:.1f}x" if floor > 0 else "-"
+
+
+def _write_counts(polls: Sequence[PollWrites]) -> str:
+    """`N states: C changed, R reported` of the polls, as a range when they differ."""
+
+    def spread(values: list[int]) -> str:
+        low, high = min(values), max(values)
+        return f"{low}" if low == high else f"{low}-{high}"
+
+    totals = [len(p.writes) for p in polls]
+    changed = [sum(1 for _, kind in p.writes if kind == CHANGED) for p in polls]
+    reported = [sum(1 for _, kind in p.writes if kind == REPORTED) for p in polls]
+    entities = [len({entity_id for entity_id, _ in p.writes}) for p in polls]
+    return (
+        f"{spread(totals)} state writes of {spread(entities)} entities "
+        f"({spread(changed)} state_changed, {spread(reported)} state_reported)"
+    )
+
+
+async def bench_state_writes(
+    hass: HomeAssistant, coordinators: list[Coordinator], cycles: int, poll_cpu: list[float]
+) -> list[Row]:
+    """
+    Event-loop CPU of exactly the state writes of one poll, done alone: HA's own floor.
+
+    `poll_cpu` are the samples of the poll row (one controller polled at a time) of this run.
+    """
+    polls = [await _poll_writes(hass, coordinator) for coordinator in coordinators]
+    turns = [0] * len(polls)  # which of the two data each controller's next writes take
+
+    async def write(index: int) -> None:
+        poll = polls[index]
+        await _write_alone(hass, poll, poll.data[turns[index] % 2])
+        turns[index] += 1
+
+    for _ in range(POLL_WARMUP):
+        for index in range(len(polls)):
+            await write(index)
+    gc.collect()
+    floor_cpu: list[float] = []
+    for _ in range(cycles):
+        for index in range(len(polls)):
+            cpu = time.thread_time_ns()
+            await write(index)
+            floor_cpu.append((time.thread_time_ns() - cpu) / 1e6)
+    # The same writes as the polls'? One more round, recorded (twice: both data).
+    same = 0
+    for index, poll in enumerate(polls):
+        kinds: list[list[tuple[str, str]]] = []
+        for _ in range(2):
+            with state_writes(hass) as writes:
+                await write(index)
+            kinds.append(sorted(writes.writes))
+        same += kinds[0] == kinds[1] == sorted(poll.writes)
+    await _refresh(hass, coordinators)  # the states of real polls again
+    floor_med, floor_p95 = statistics.median(floor_cpu), p95(floor_cpu)
+    poll_med, poll_p95 = statistics.median(poll_cpu), p95(poll_cpu)
+    count = len(polls)
+    stable = sum(p.same_twice for p in polls)
+    return [
+        Row(
+            FLOOR_METRIC,
+            "- (HA's floor)",
+            f"{floor_med:.3f} / {floor_p95:.3f} ms; the poll {poll_med:.3f} / {poll_p95:.3f} "
+            f"ms: {_ratio(poll_med, floor_med)} / {_ratio(poll_p95, floor_p95)} the floor",
+            f"the integration's overhead over the floor HA sets. Which states one poll writes, "
+            f"counted with listeners on state_changed and state_reported during one "
+            f"async_refresh + block_till_done of each controller: {_write_counts(polls)}, the "
+            f"same in two polls in a row for {stable} of {count} controllers. Then exactly those "
+            f"writes alone, timed as the poll is: median / p95 of thread_time around "
+            f"async_write_ha_state() on the same entity objects (found by entity id in "
+            f"hass.data['entity_components']), in the poll's order, + block_till_done; before "
+            f"each sample the coordinator's data set to that of one of two consecutive polls, "
+            f"alternating, so that each state changes, or stays and is only reported, as in a "
+            f"poll (checked: the same events for {same} of {count} controllers). No I/O, no "
+            f"parsing, no coordinator run or listeners; the entities compute their state as in "
+            f"any write. {cycles} cycles x {count} controllers after {POLL_WARMUP} warm-up. "
+            f"Beside it the median / p95 of the first poll row (polled one at a time) of this "
+            f"run and the ratios poll / floor; the integration's own work (link, framing, "
+            f"parsing, coordinator, listeners) is the difference, "
+            f"{poll_med - floor_med:.3f} ms at the median",
+        )
     ]
 
 
@@ -587,12 +971,15 @@ class SleepLog:
     Stands in for the panel client module's `asyncio`: logs each `sleep`, passes all else on.
 
     The client sleeps in two places: `_read_values` between two pages (the page pause) and
-    `_verify` before each read back of a write (its write verify interval).
+    `_verify` before each read back of a write (its write verify interval). With `page_pause`
+    set, a page pause sleeps that long instead of the pause the client asked for (which is
+    logged): the pause is a sleep and costs no CPU, so cutting it to 0 leaves the CPU as it is.
     """
 
-    def __init__(self) -> None:
-        """Nothing logged yet."""
+    def __init__(self, page_pause: float | None = None) -> None:
+        """Nothing logged yet; page pauses of `page_pause` s, or as asked when None."""
         self.sleeps: list[Sleep] = []
+        self.page_pause = page_pause
 
     def __getattr__(self, name: str) -> Any:
         return getattr(asyncio, name)
@@ -604,8 +991,11 @@ class SleepLog:
         return self._sleep(caller, delay)
 
     async def _sleep(self, caller: str, delay: float) -> None:
+        slept = delay
+        if caller == PAGE_PAUSE_CALLER and self.page_pause is not None:
+            slept = self.page_pause
         start = time.perf_counter()
-        await asyncio.sleep(delay)
+        await asyncio.sleep(slept)
         self.sleeps.append(Sleep(caller, delay, time.perf_counter() - start))
 
 
@@ -617,9 +1007,11 @@ def _panel_entities(hass: HomeAssistant, entry: Any) -> int:
     return len(er.async_entries_for_config_entry(er.async_get(hass), entry.entry_id))
 
 
-async def bench_panel_polls(hass: HomeAssistant, entry: Any, slots: int, cycles: int) -> list[Row]:
-    """Event-loop CPU per poll of the panel (set up with the page pause patched to 0)."""
-    coordinator: PanelCoordinator = entry.runtime_data
+async def bench_panel_polls(
+    hass: HomeAssistant, entry: Any, slots: int, cycles: int, log: SleepLog
+) -> list[Row]:
+    """Event-loop CPU per poll of the panel (its page pauses cut to 0 by `log`)."""
+    coordinator: Coordinator = entry.runtime_data
     failures = 0
     for _ in range(POLL_WARMUP):
         await coordinator.async_refresh()
@@ -644,7 +1036,7 @@ async def bench_panel_polls(hass: HomeAssistant, entry: Any, slots: int, cycles:
             f"median / p95 of thread_time around async_refresh ({pages} pages over HTTP, "
             f"{slots} vessels parsed) + block_till_done, {_panel_entities(hass, entry)} entities; "
             f"{cycles} cycles after {POLL_WARMUP} warm-up, {failures} failed polls; "
-            f"PANEL_PAGE_PAUSE patched to 0 (a sleep, no CPU); emulator ({slots} slots, "
+            f"{_page_pause(log)} (a sleep, no CPU); emulator ({slots} slots, "
             f"{math.ceil(slots / pages)} a page, model standing still) in the child process; "
             f"wall {median_p95(wall_times, 'ms', 2)}",
         )
@@ -715,12 +1107,18 @@ def _requested(log: SleepLog, caller: str) -> str:
     return "/".join(f"{d:g}" for d in delays) or "-"
 
 
-def _round_trip_row(
-    metric: str, target: str, samples: RoundTrips, log: SleepLog, *, pause: float
-) -> Row:
+def _page_pause(log: SleepLog) -> str:
+    """The page pause the client asked for, and what it was cut to."""
+    asked = _requested(log, PAGE_PAUSE_CALLER)
+    if log.page_pause is None:
+        return f"page pause {asked} s (the integration's)"
+    return f"page pause (the integration's {asked} s) cut to {log.page_pause:g} s"
+
+
+def _round_trip_row(metric: str, target: str, samples: RoundTrips, log: SleepLog) -> Row:
     minus_pauses = samples.minus(samples.page_pauses)
     minus_sleeps = samples.minus(samples.page_pauses, samples.verify_sleeps)
-    if pause:
+    if log.page_pause is None:
         measured = (
             f"{median_p95(samples.wall, 'ms', 0)} wall; "
             f"{median_p95(minus_pauses, 'ms', 1)} minus the page pauses"
@@ -734,8 +1132,8 @@ def _round_trip_row(
         f"median / p95 of {len(samples.wall)} climate.set_temperature calls on vessel "
         f"{PANEL_VESSEL} ({PANEL_SETPOINTS[0]:g} / {PANEL_SETPOINTS[1]:g} °F alternating, "
         f"blocking) until its state shows the setpoint the panel confirmed (submit, then both "
-        f"pages read back until they show it), PANEL_PAGE_PAUSE {pause:g} s. Sleeps per call, "
-        f"logged by wrapping the client's asyncio.sleep: {_counts(samples.pause_counts)} page "
+        f"pages read back until they show it), {_page_pause(log)}. Sleeps per call, logged "
+        f"by wrapping the client's asyncio.sleep: {_counts(samples.pause_counts)} page "
         f"pause(s), {median_p95(samples.page_pauses, 'ms', 1)} slept; "
         f"{_counts(samples.verify_counts)} write verify interval(s) of "
         f"{_requested(log, VERIFY_CALLER)} s before the read back, "
@@ -749,37 +1147,25 @@ async def bench_panel(bench: Bench, port: int, config: Config) -> list[Row]:
     """The panel's poll CPU and setpoint round trips; leaves Home Assistant in US units."""
     hass = bench.hass
     hass.config.units = US_CUSTOMARY_SYSTEM
-    fast_log, real_log = SleepLog(), SleepLog()
-    with (
-        mock.patch.object(panel_client, "asyncio", fast_log),
-        mock.patch.object(const, "PANEL_PAGE_PAUSE", 0.0),
-    ):
+    fast_log, real_log = SleepLog(page_pause=0.0), SleepLog()
+    with mock.patch.object(panel_client, "asyncio", fast_log):
         entry = await bench.add_panel(port, config.panel_slots)
-        rows = await bench_panel_polls(hass, entry, config.panel_slots, config.panel_cycles)
+        rows = await bench_panel_polls(
+            hass, entry, config.panel_slots, config.panel_cycles, fast_log
+        )
         entity_id = bench.vessel_climate_entity(entry, PANEL_VESSEL)
+        fast_log.sleeps.clear()
         fast = await _panel_round_trips(hass, entity_id, config.panel_setpoints, fast_log)
     with mock.patch.object(panel_client, "asyncio", real_log):
-        # The panel client takes its pause when it is made: a reload makes one with the real one.
-        if not await hass.config_entries.async_reload(entry.entry_id):
-            raise RuntimeError("the panel entry did not reload")
-        await hass.async_block_till_done()
-        real_log.sleeps.clear()
         real = await _panel_round_trips(hass, entity_id, config.panel_setpoints, real_log)
     return [
         *rows,
+        _round_trip_row("Panel setpoint round trip", "panel pause + <= 100 ms", real, real_log),
         _round_trip_row(
-            "Panel setpoint round trip",
-            "panel pause + <= 100 ms",
-            real,
-            real_log,
-            pause=const.PANEL_PAGE_PAUSE,
-        ),
-        _round_trip_row(
-            "Panel setpoint round trip, PANEL_PAGE_PAUSE patched to 0",
+            "Panel setpoint round trip, page pause cut to 0",
             "panel pause (0) + <= 100 ms",
             fast,
             fast_log,
-            pause=0.0,
         ),
     ]
 
@@ -796,40 +1182,188 @@ class _Resolver(AsyncResolver):
         """Left open for `real_close`."""
 
 
-async def bench_home_assistant(config: Config) -> tuple[list[Row], int]:
-    """Every Home Assistant benchmark; returns the rows and the number of failed setups."""
+@contextlib.asynccontextmanager
+async def home_assistant() -> AsyncIterator[HomeAssistant]:
+    """A Home Assistant of the test plugin, that finds custom_components/, stopped at the end."""
+    with (
+        # As the test plugin's `mock_zeroconf_resolver`: HA's HTTP session (the panel's) would
+        # start zeroconf for its resolver; the panel is at an IP address, nothing resolves.
+        mock.patch(
+            "homeassistant.helpers.aiohttp_client._async_make_resolver",
+            return_value=_Resolver(),
+        ),
+        tempfile.TemporaryDirectory(prefix="cellar-bench-") as config_dir,
+    ):
+        async with async_test_home_assistant(config_dir=config_dir) as test_hass:
+            hass: HomeAssistant = test_hass
+            # As the test plugin's `enable_custom_integrations`: find custom_components/.
+            hass.data.pop(DATA_CUSTOM_COMPONENTS)
+            frame.async_setup(hass)
+            await translation_helper.async_load_integrations(hass, {HA_DOMAIN})
+            try:
+                yield hass
+            finally:
+                await hass.async_stop(force=True)
+
+
+@dataclass(frozen=True, slots=True)
+class HomeAssistantRows:
+    """The rows of the Home Assistant benchmarks, in table order, and the failed setups."""
+
+    rows: list[Row]
+    failed_setups: int
+
+
+async def bench_home_assistant(config: Config) -> HomeAssistantRows:
+    """Every Home Assistant benchmark but the CPU per controller-hour (see bench_cpu_per_hour)."""
     emulators = await EmulatorProcess.start(
         config.controllers + config.memory_controllers, config.panel_slots
     )
     try:
-        with (
-            # As the test plugin's `mock_zeroconf_resolver`: HA's HTTP session (the panel's) would
-            # start zeroconf for its resolver; the panel is at an IP address, nothing resolves.
-            mock.patch(
-                "homeassistant.helpers.aiohttp_client._async_make_resolver",
-                return_value=_Resolver(),
-            ),
-            tempfile.TemporaryDirectory(prefix="cellar-bench-") as config_dir,
-        ):
-            async with async_test_home_assistant(config_dir=config_dir) as test_hass:
-                hass: HomeAssistant = test_hass
-                # As the test plugin's `enable_custom_integrations`: find custom_components/.
-                hass.data.pop(DATA_CUSTOM_COMPONENTS)
-                frame.async_setup(hass)
-                await translation_helper.async_load_integrations(hass, {HA_DOMAIN})
-                bench = Bench(hass, emulators.ports)
-                try:
-                    coordinators = await bench.add_controllers(config.controllers)
-                    rows = await bench_polls(hass, coordinators, config.cycles)
-                    rows += await bench_setpoints(hass, bench.climate_entity(0), config.setpoints)
-                    rows += await bench_memory(bench, config.memory_controllers)
-                    rows += await bench_panel(bench, emulators.panel_port, config)
-                finally:
-                    await bench.unload()
-                    await hass.async_stop(force=True)
+        async with home_assistant() as hass:
+            bench = Bench(hass, emulators.ports)
+            try:
+                coordinators = await bench.add_controllers(config.controllers)
+                polls = await bench_polls(hass, coordinators, config.cycles, emulators)
+                rows = polls.rows
+                rows += await bench_state_writes(
+                    hass, coordinators, config.cycles, polls.single_cpu
+                )
+                rows += await bench_setpoints(hass, bench.climate_entity(0), config.setpoints)
+                rows += await bench_memory(bench, config.memory_controllers)
+                rows += await bench_panel(bench, emulators.panel_port, config)
+            finally:
+                await bench.unload()
     finally:
         await emulators.stop()
-    return rows, bench.failed_setups
+    return HomeAssistantRows(rows, bench.failed_setups)
+
+
+# --- CPU per controller-hour, polled on the interval, in real time -----------------------------
+
+CPU_POLL_INTERVAL = 30
+"""The entries' poll interval option (s) for the CPU per controller-hour."""
+CPU_SETTLE = 2.0
+"""Seconds between Home Assistant's start and the idle window (after the entries' setup, the
+window waits half a poll interval instead)."""
+FERMENTRACK_SECONDS = 3.5
+"""Fermentrack's brewpi.py, CPU s per controller-hour, as the issue reports it."""
+REPORTED_SECONDS = 0.28
+"""This integration, CPU s per controller-hour, as the issue reports it (beside Fermentrack)."""
+GOAL_SECONDS = 0.12
+"""The issue's goal, CPU s per controller-hour: <= 1/30 of Fermentrack's."""
+
+
+@dataclass(frozen=True, slots=True)
+class CpuWindow:
+    """The whole process's CPU over a stretch of real time in which Home Assistant just runs."""
+
+    wall: float
+    process: float
+    """time.process_time: user + system, all threads (s)."""
+    user: float
+    system: float
+    loop: float
+    """time.thread_time of the event loop's thread (s)."""
+    changed: int
+    reported: int
+
+    def per_hour(self) -> float:
+        """Process CPU s per hour of wall time."""
+        return self.process * 3600 / self.wall
+
+
+async def _cpu_window(hass: HomeAssistant, seconds: float) -> CpuWindow:
+    """Let Home Assistant run for `seconds` (this coroutine sleeps on its loop); measure."""
+    gc.collect()
+    with state_writes(hass) as writes:
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        cpu, loop, wall = time.process_time_ns(), time.thread_time_ns(), time.perf_counter_ns()
+        await asyncio.sleep(seconds)
+        cpu = time.process_time_ns() - cpu
+        loop = time.thread_time_ns() - loop
+        wall = time.perf_counter_ns() - wall
+        end = resource.getrusage(resource.RUSAGE_SELF)
+    return CpuWindow(
+        wall / 1e9,
+        cpu / 1e9,
+        end.ru_utime - usage.ru_utime,
+        end.ru_stime - usage.ru_stime,
+        loop / 1e9,
+        writes.count(CHANGED),
+        writes.count(REPORTED),
+    )
+
+
+def _cpu_row(
+    count: int, idle: CpuWindow, active: CpuWindow, seen: EmulatorCounts, failed: int
+) -> Row:
+    per_hour = (active.per_hour() - idle.per_hour()) / count
+    loop_per_hour = (active.loop / active.wall - idle.loop / idle.wall) * 3600 / count
+    net = active.process - idle.process * active.wall / idle.wall
+    per_poll = f"{net / seen.polls * 1e3:.2f} ms" if seen.polls else "-"
+    versus = (
+        f"{FERMENTRACK_SECONDS / per_hour:.0f}x less than Fermentrack's figure"
+        if per_hour > 0
+        else "no more than Home Assistant idling"
+    )
+    return Row(
+        f"CPU per controller per hour at a {CPU_POLL_INTERVAL} s poll interval",
+        f"<= {GOAL_SECONDS:g} s (1/30 of Fermentrack's {FERMENTRACK_SECONDS:g} s)",
+        f"{per_hour:.3f} s; reference (the issue's, not re-measured here): Fermentrack's "
+        f"brewpi.py {FERMENTRACK_SECONDS:g} s, this integration then {REPORTED_SECONDS:g} s",
+        f"{count} controller entries (poll_interval option {CPU_POLL_INTERVAL} s) against "
+        f"emulators that run their chamber models in real time (speedup 1) in a child process, "
+        f"so that they also push their unsolicited T: on control state changes as real "
+        f"controllers do (the models warmed up by {EMULATOR_WARM_UP / 3600:g} h of simulated "
+        f"time first, each next one {EMULATOR_PHASE_STEP:g} s more, so that their control "
+        f"cycles are spread); a Home Assistant of their own. The whole process's CPU "
+        f"(time.process_time: user + system, all threads) over {active.wall:.0f} s of real "
+        f"time in which Home Assistant just runs, from {CPU_POLL_INTERVAL / 2:g} s after the "
+        f"last setup (half an interval, so that the window holds whole poll rounds): "
+        f"{active.process:.3f} s (user {active.user:.3f}, system {active.system:.3f}; the "
+        f"event loop's thread {active.loop:.3f}), minus the same process's CPU over an equal "
+        f"window measured first, with the integration set up but no entries (Home Assistant "
+        f"idling): {idle.process:.3f} s over {idle.wall:.0f} s (loop {idle.loop:.3f}); the "
+        f"difference divided by {count} and scaled to 3600 s. The event loop's thread alone: "
+        f"{loop_per_hour:.3f} s per controller-hour. In the window the emulators answered "
+        f"{seen.polls} polls ({seen.polls / count:.1f} per controller; commands a poll: "
+        f"{seen.per_poll()}; a pushed T: restarts the controller's poll interval) and "
+        f"pushed {seen.pushes} T: lines ({seen.pushes * 3600 / active.wall / count:.0f} per "
+        f"controller-hour); Home Assistant wrote {active.changed:,} changed and "
+        f"{active.reported:,} reported states (idle: {idle.changed} / {idle.reported}); "
+        f"{per_poll} of process CPU per poll, pushes included; {failed} entries unavailable "
+        f"at the end. The reference figures are the issue's: Fermentrack's brewpi.py (one "
+        f"process per controller) and this integration measured side by side there. Neither "
+        f"was re-measured here (Fermentrack's code is not available in this sandbox): "
+        f"{versus}",
+    )
+
+
+async def bench_cpu_per_hour(config: Config) -> HomeAssistantRows:
+    """Process CPU per controller-hour at a 30 s poll interval, minus Home Assistant idling."""
+    count, window = config.cpu_controllers, float(config.cpu_window)
+    emulators = await EmulatorProcess.start(count, 0, speedup=1.0)
+    try:
+        async with home_assistant() as hass:
+            if not await async_setup_component(hass, DOMAIN, {}):
+                raise RuntimeError(f"{DOMAIN} did not set up")
+            await hass.async_block_till_done()
+            await asyncio.sleep(CPU_SETTLE)
+            idle = await _cpu_window(hass, window)
+            bench = Bench(hass, emulators.ports)
+            try:
+                coordinators = await bench.add_controllers(count, CPU_POLL_INTERVAL)
+                await asyncio.sleep(CPU_POLL_INTERVAL / 2)
+                before = await emulators.counts()
+                active = await _cpu_window(hass, window)
+                seen = await emulators.counts() - before
+                failed = count - sum(c.last_update_success for c in coordinators)
+            finally:
+                await bench.unload()
+    finally:
+        await emulators.stop()
+    return HomeAssistantRows([_cpu_row(count, idle, active, seen, failed)], bench.failed_setups)
 
 
 # --- output ----------------------------------------------------------------------------------
@@ -857,8 +1391,14 @@ def _positive(text: str) -> int:
     return value
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run the benchmarks and print the table."""
+def _not_negative(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError("must be at least 0")
+    return value
+
+
+def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     parser.add_argument("--controllers", type=_positive, default=10)
     parser.add_argument("--cycles", type=_positive, default=100, help="poll cycles")
@@ -876,10 +1416,31 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--no-recording", action="store_true", help="leave out the recording benchmarks"
     )
+    parser.add_argument(
+        "--cpu-controllers",
+        type=_positive,
+        default=10,
+        help="controller entries of the CPU per controller-hour",
+    )
+    parser.add_argument(
+        "--cpu-window",
+        type=_not_negative,
+        default=180,
+        help="seconds of real time of each of the CPU per controller-hour's two windows (idle, "
+        "polling); 0 leaves the row out",
+    )
     parser.add_argument("--serve-emulators", type=_positive, help=argparse.SUPPRESS)
-    args = parser.parse_args(argv)
+    parser.add_argument("--emulator-speedup", type=float, default=0.0, help=argparse.SUPPRESS)
+    parser.add_argument("--no-panel", action="store_true", help=argparse.SUPPRESS)
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmarks and print the table."""
+    args = _arguments(argv)
     if args.serve_emulators:
-        asyncio.run(serve_emulators(args.serve_emulators, args.panel_slots))
+        panel_slots = 0 if args.no_panel else args.panel_slots
+        asyncio.run(serve_emulators(args.serve_emulators, panel_slots, args.emulator_speedup))
         return 0
     _configure_logging()
     config = Config(
@@ -893,13 +1454,23 @@ def main(argv: list[str] | None = None) -> int:
         args.backlog_cycles,
         args.enqueue_cycles,
         not args.no_recording,
+        args.cpu_controllers,
+        args.cpu_window,
     )
 
     started = time.perf_counter()
     rows = bench_parser()
-    ha_rows, failed_setups = asyncio.run(
-        bench_home_assistant(config), loop_factory=create_event_loop
-    )
+    home = asyncio.run(bench_home_assistant(config), loop_factory=create_event_loop)
+    ha_rows = home.rows
+    cpu_failed_setups = 0
+    if config.cpu_window:
+        cpu = asyncio.run(bench_cpu_per_hour(config), loop_factory=create_event_loop)
+        cpu_failed_setups = cpu.failed_setups
+        # Beside the poll rows and their floor.
+        at = next(
+            (i + 1 for i, row in enumerate(ha_rows) if row.metric == FLOOR_METRIC), len(ha_rows)
+        )
+        ha_rows[at:at] = cpu.rows
     if config.recording:
         figures = asyncio.run(
             bench_recording(config.backlog_cycles, config.enqueue_cycles),
@@ -914,8 +1485,14 @@ def main(argv: list[str] | None = None) -> int:
     print(f"- Home Assistant {ha_const.__version__}")
     print(
         f"- {config.controllers} controllers (+{config.memory_controllers} for memory), "
-        f"emulators in a child process on loopback TCP, {failed_setups} failed setups"
+        f"emulators in a child process on loopback TCP, {home.failed_setups} failed setups"
     )
+    if config.cpu_window:
+        print(
+            f"- CPU per controller-hour: {config.cpu_controllers} more controllers in a Home "
+            f"Assistant of their own, emulators in real time in a child process of their own, "
+            f"2 windows of {config.cpu_window} s, {cpu_failed_setups} failed setups"
+        )
     print(
         f"- 1 Alpha panel with {config.panel_slots} vessels on {panel_pages(config.panel_slots)} "
         f"pages, its emulator in the same child process, over HTTP on loopback"

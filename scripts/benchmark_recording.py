@@ -3,8 +3,8 @@ Recording benchmarks for `scripts/benchmark`: the durable queue, the drainer, an
 
 Run in their own Home Assistant (`async_test_home_assistant`, a temporary config directory), with
 a VictoriaMetrics process on loopback as the InfluxDB 2 write endpoint (`/api/v2/write`); nothing
-of the cellar_brewpi integration's entries is set up, the recording library is driven as
-`cellar.py` drives it: readings become lines on the event loop (`to_line`), the lines go to the
+of the cellar_brewpi integration's entries is set up, the recording library is driven as the
+cellar services drive it: readings become lines on the event loop (`to_line`), the lines go to the
 `DurableQueue` in one transaction in the executor (`hass.async_add_executor_job`), and the
 `Drainer` sends them with an `InfluxWriter` on an aiohttp session.
 
@@ -61,6 +61,8 @@ from pytest_homeassistant_custom_component.common import (  # type: ignore[impor
     async_test_home_assistant,
 )
 
+# The integration's own modules, all in this one block (its modules move while it is restructured):
+# the libraries (`alpha_panel`, `brewpi`, `recording`) and the cellar services' point builders.
 from custom_components.cellar_brewpi.alpha_panel import PanelReading, SlotReading, make_slot
 from custom_components.cellar_brewpi.brewpi.models import (
     ControlMode,
@@ -68,15 +70,17 @@ from custom_components.cellar_brewpi.brewpi.models import (
     ControlState,
     Temperatures,
 )
-from custom_components.cellar_brewpi.recording import (
+from custom_components.cellar_brewpi.cellar.points import (
     CONTROLLER_MEASUREMENT,
     PANEL_MEASUREMENT,
+    controller_readings,
+    panel_readings,
+)
+from custom_components.cellar_brewpi.recording import (
     Drainer,
     DurableQueue,
     InfluxWriter,
     Reading,
-    controller_readings,
-    panel_readings,
     to_line,
 )
 from scripts.emulators.alpha_panel import AlphaPanelEmulator
@@ -705,12 +709,12 @@ def drain_figure(out: Outage) -> Figure:
     rate = out.points / out.drain_seconds if out.drain_seconds else math.nan
     errors = "; ".join(out.errors[:3]) or "none"
     return Figure(
-        f"Drain a {hours:g} h backlog ({out.points:,} points)",
+        f"Drain a {hours:.3g} h backlog ({out.points:,} points)",
         "<= 30 s",
         f"{out.drain_seconds:.2f} s, {rate:,.0f} points/s; {out.landed:,} / {out.points:,} "
         f"points, {out.duplicated} duplicates",
         f"{out.cycles:,} cycles x ({CONTROLLERS} controllers + {VESSELS} vessels), read times "
-        f"{CYCLE_SECONDS} s apart over the last {hours:g} h, to_line and one "
+        f"{CYCLE_SECONDS} s apart over the last {hours:.3g} h, to_line and one "
         f"DurableQueue.enqueue per cycle into a fresh queue file on disk while VictoriaMetrics "
         f"was down ({out.fill_seconds:.1f} s; queue {out.queue_bytes / 1e6:.1f} MB counted, "
         f"{out.file_bytes / 1e6:.1f} MB file + WAL, {out.queue_bytes / max(out.points, 1):.0f} "
