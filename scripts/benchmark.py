@@ -1267,16 +1267,44 @@ class CpuWindow:
     """time.thread_time of the event loop's thread (s)."""
     changed: int
     reported: int
+    writing: float
+    """Thread time spent in `Entity.async_write_ha_state` (s)."""
 
     def per_hour(self) -> float:
         """Process CPU s per hour of wall time."""
         return self.process * 3600 / self.wall
 
 
+class WriteTime:
+    """The thread time spent in `Entity.async_write_ha_state` while it is patched in."""
+
+    def __init__(self) -> None:
+        """Nothing spent yet."""
+        self.ns = 0
+        self._write = Entity.async_write_ha_state
+
+    @contextlib.contextmanager
+    def timing(self) -> Iterator[None]:
+        """Sum the thread time of every state write of the block."""
+        write = self._write
+
+        @callback
+        def timed(entity: Entity) -> None:
+            start = time.thread_time_ns()
+            try:
+                write(entity)
+            finally:
+                self.ns += time.thread_time_ns() - start
+
+        with mock.patch.object(Entity, "async_write_ha_state", timed):
+            yield
+
+
 async def _cpu_window(hass: HomeAssistant, seconds: float) -> CpuWindow:
     """Let Home Assistant run for `seconds` (this coroutine sleeps on its loop); measure."""
     gc.collect()
-    with state_writes(hass) as writes:
+    write_time = WriteTime()
+    with state_writes(hass) as writes, write_time.timing():
         usage = resource.getrusage(resource.RUSAGE_SELF)
         cpu, loop, wall = time.process_time_ns(), time.thread_time_ns(), time.perf_counter_ns()
         await asyncio.sleep(seconds)
@@ -1292,6 +1320,7 @@ async def _cpu_window(hass: HomeAssistant, seconds: float) -> CpuWindow:
         loop / 1e9,
         writes.count(CHANGED),
         writes.count(REPORTED),
+        write_time.ns / 1e9,
     )
 
 
@@ -1300,6 +1329,7 @@ def _cpu_row(
 ) -> Row:
     per_hour = (active.per_hour() - idle.per_hour()) / count
     loop_per_hour = (active.loop / active.wall - idle.loop / idle.wall) * 3600 / count
+    writes_per_hour = (active.writing / active.wall - idle.writing / idle.wall) * 3600 / count
     net = active.process - idle.process * active.wall / idle.wall
     per_poll = f"{net / seen.polls * 1e3:.2f} ms" if seen.polls else "-"
     versus = (
@@ -1326,7 +1356,11 @@ def _cpu_row(
         f"window measured first, with the integration set up but no entries (Home Assistant "
         f"idling): {idle.process:.3f} s over {idle.wall:.0f} s (loop {idle.loop:.3f}); the "
         f"difference divided by {count} and scaled to 3600 s. The event loop's thread alone: "
-        f"{loop_per_hour:.3f} s per controller-hour. In the window the emulators answered "
+        f"{loop_per_hour:.3f} s per controller-hour, of which Home Assistant's state writes "
+        f"(Entity.async_write_ha_state, its thread time summed by a wrapper) "
+        f"{writes_per_hour:.3f} s and the rest (the link, parsing, the coordinators, Home "
+        f"Assistant's poll scheduling, the event loop) {loop_per_hour - writes_per_hour:.3f} s. "
+        f"In the window the emulators answered "
         f"{seen.polls} polls ({seen.polls / count:.1f} per controller; commands a poll: "
         f"{seen.per_poll()}; a pushed T: restarts the controller's poll interval) and "
         f"pushed {seen.pushes} T: lines ({seen.pushes * 3600 / active.wall / count:.0f} per "

@@ -8,7 +8,9 @@ from typing import Any, override
 from homeassistant.components.binary_sensor import BinarySensorDeviceClass, BinarySensorEntity
 from homeassistant.components.climate import ClimateEntity
 from homeassistant.const import ATTR_TEMPERATURE, EntityCategory
+from homeassistant.core import callback
 from homeassistant.exceptions import ServiceValidationError
+from homeassistant.helpers.update_coordinator import CoordinatorEntity, DataUpdateCoordinator
 
 from .const import DOMAIN
 
@@ -23,6 +25,31 @@ def requested_temperature(kwargs: dict[str, Any]) -> float:
             translation_placeholders={"value": str(kwargs[ATTR_TEMPERATURE])},
         )
     return temperature
+
+
+class ChangesOnly[C: DataUpdateCoordinator[Any]](CoordinatorEntity[C]):
+    """
+    A coordinator's entity that writes its state only when what it shows has changed.
+
+    An update that changes nothing of an entity writes nothing for it (what Home Assistant's
+    `always_update=False` does for a whole coordinator, entity by entity): most polls change one
+    or two of a controller's entities and few of a panel's vessels. An entity's `last_reported`
+    is then the last time it changed or became (un)available.
+    """
+
+    _last_shown: tuple[bool, object] | None = None
+
+    def shown(self) -> object:
+        """Everything the entity's state and attributes are made of, compared with `==`."""
+        raise NotImplementedError
+
+    @callback
+    @override
+    def _handle_coordinator_update(self) -> None:
+        shown = (self.available, self.shown())
+        if shown != self._last_shown:
+            self._last_shown = shown
+            super()._handle_coordinator_update()
 
 
 class LinkSensor(BinarySensorEntity):

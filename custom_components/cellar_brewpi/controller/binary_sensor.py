@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import override
+
 from ..entity import LinkSensor
 from .coordinator import BrewPiCoordinator
 from .entity import ControllerEntity
@@ -18,3 +20,8 @@ class ControllerConnectivity(LinkSensor, ControllerEntity):
     def is_on(self) -> bool:
         """Connected, and the last poll succeeded."""
         return self.coordinator.client.connected and self.coordinator.last_update_success
+
+    @override
+    def shown(self) -> bool:
+        """The link's state."""
+        return self.is_on

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import override
+
 from homeassistant.components.button import ButtonDeviceClass, ButtonEntity
 from homeassistant.const import EntityCategory
 
@@ -18,6 +20,10 @@ class RebootButton(ControllerEntity, ButtonEntity):
     def __init__(self, coordinator: BrewPiCoordinator) -> None:
         """Create the reboot button."""
         super().__init__(coordinator, "reboot")
+
+    @override
+    def shown(self) -> None:
+        """Nothing but its availability."""
 
     async def async_press(self) -> None:
         """Send the reboot command."""

@@ -146,6 +146,11 @@ class ChamberThermostat(ControllerEntity, Thermostat, RestoreEntity):
         self._remember_control()
         super()._handle_coordinator_update()
 
+    @override
+    def shown(self) -> tuple[object, ...]:
+        data = self.coordinator.data
+        return (data.settings, data.constants, data.temperatures.state, self.current_temperature)
+
     @property
     def _mode(self) -> ControlMode:
         return self.coordinator.data.settings.mode

@@ -7,17 +7,17 @@ from collections.abc import Awaitable
 from homeassistant.const import UnitOfTemperature
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers.device_registry import DeviceInfo
-from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from ..brewpi import BrewPiError
 from ..const import DOMAIN
+from ..entity import ChangesOnly
 from .coordinator import BrewPiCoordinator
 
 UNITS = {"C": UnitOfTemperature.CELSIUS, "F": UnitOfTemperature.FAHRENHEIT}
 """The controller's `tempFormat` as Home Assistant's unit."""
 
 
-class ControllerEntity(CoordinatorEntity[BrewPiCoordinator]):
+class ControllerEntity(ChangesOnly[BrewPiCoordinator]):
     """An entity of one controller, on that controller's device."""
 
     _attr_has_entity_name = True

@@ -110,6 +110,10 @@ class ControllerSensor(ControllerEntity, SensorEntity):
         """Temperatures are in the controller's own unit."""
         return self.unit if self.entity_description.temperature else None
 
+    @override
+    def shown(self) -> tuple[str | float | None, str | None]:
+        return self.native_value, self.native_unit_of_measurement
+
 
 class DisplayLine(ControllerEntity, SensorEntity):
     """
@@ -137,6 +141,10 @@ class DisplayLine(ControllerEntity, SensorEntity):
         lcd = self.coordinator.data.lcd
         return lcd.lines[self._index] if lcd and self._index < len(lcd.lines) else None
 
+    @override
+    def shown(self) -> str | None:
+        return self.native_value
+
 
 class FirmwareVersionSensor(ControllerEntity, SensorEntity):
     """The firmware's version, from the handshake."""
@@ -153,3 +161,7 @@ class FirmwareVersionSensor(ControllerEntity, SensorEntity):
         """E.g. "0.2.4 (0.15)"."""
         version = self.coordinator.version
         return version.firmware_version if version else None
+
+    @override
+    def shown(self) -> str | None:
+        return self.native_value

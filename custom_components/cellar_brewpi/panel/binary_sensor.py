@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import override
+
 from homeassistant.components.binary_sensor import BinarySensorDeviceClass, BinarySensorEntity
 
 from ..alpha_panel import Slot
@@ -29,6 +31,11 @@ class PanelConnectivity(LinkSensor, PanelEntity):
     def is_on(self) -> bool:
         """The last read succeeded."""
         return self.coordinator.last_update_success
+
+    @override
+    def shown(self) -> bool:
+        """The link's state."""
+        return self.is_on
 
 
 class GlycolValve(VesselEntity, BinarySensorEntity):

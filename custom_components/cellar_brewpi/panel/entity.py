@@ -8,11 +8,11 @@ from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import callback
 from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.dispatcher import async_dispatcher_connect
-from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from ..alpha_panel import Slot, SlotReading
 from ..batches import Batch
 from ..const import DOMAIN
+from ..entity import ChangesOnly
 from ..hub import SIGNAL_BATCHES, get_hub
 from .coordinator import PanelCoordinator
 
@@ -32,7 +32,7 @@ def vessel_identifier(entry: ConfigEntry, number: int) -> tuple[str, str]:
     return (DOMAIN, f"{entry.unique_id}-slot-{number}")
 
 
-class PanelEntity(CoordinatorEntity[PanelCoordinator]):
+class PanelEntity(ChangesOnly[PanelCoordinator]):
     """An entity of the panel itself."""
 
     _attr_has_entity_name = True
@@ -46,7 +46,7 @@ class PanelEntity(CoordinatorEntity[PanelCoordinator]):
         self._attr_device_info = panel_device_info(entry)
 
 
-class VesselEntity(CoordinatorEntity[PanelCoordinator]):
+class VesselEntity(ChangesOnly[PanelCoordinator]):
     """An entity of one vessel (a panel slot), on the vessel's own device under the panel."""
 
     _attr_has_entity_name = True
@@ -56,7 +56,6 @@ class VesselEntity(CoordinatorEntity[PanelCoordinator]):
         super().__init__(coordinator)
         entry = coordinator.config_entry
         self.slot = slot
-        self._shown: tuple[SlotReading | None, bool] | None = None
         self._attr_translation_key = key
         self._attr_unique_id = f"{entry.unique_id}-slot-{slot.number}-{key}"
         self._attr_device_info = DeviceInfo(
@@ -72,17 +71,10 @@ class VesselEntity(CoordinatorEntity[PanelCoordinator]):
         """The slot's last reading."""
         return self.coordinator.data.slots.get(self.slot.number)
 
-    @callback
-    def _handle_coordinator_update(self) -> None:
-        """
-        Write the state only when this slot's reading or the panel's availability changed.
-
-        A poll of a large panel otherwise rewrites every vessel's unchanged state.
-        """
-        shown = (self.reading, self.coordinator.last_update_success)
-        if shown != self._shown:
-            self._shown = shown
-            super()._handle_coordinator_update()
+    @override
+    def shown(self) -> SlotReading | None:
+        """The slot's reading is all a vessel's entities show."""
+        return self.reading
 
 
 class BatchEntity(VesselEntity):
