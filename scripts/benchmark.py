@@ -11,8 +11,11 @@ built by the test plugin's `async_test_home_assistant` with a temporary config d
 emulated controllers and the emulated Alpha panel run in a child process (this module with
 `--serve-emulators N --panel-slots S`), so the CPU time and the memory measured here belong to Home
 Assistant and the integration alone; the child ends when its stdin closes. Its chamber models
-stand still (speedup 0), so that every poll does the same work, except for the CPU per
-controller-hour, which has a child of its own running them in real time (`--emulator-speedup 1`).
+have no clock of their own (speedup 0): each poll moves its controller's model on by 30 s of
+simulated time, so that every poll sees what a real one at a 30 s interval would (a temperature
+or two changed, as the integration writes only what changed), the same in every run; the panel's
+vessels stand still. The CPU per controller-hour has a child of its own that runs the models in
+real time (`--emulator-speedup 1`).
 
 The benchmark knows the integration through Home Assistant: config entries with the data and
 options its config flow stores, `entry.runtime_data` as a `DataUpdateCoordinator` (its
@@ -170,6 +173,8 @@ PORTS_PREFIX = "EMULATOR PORTS"
 PANEL_PREFIX = "PANEL PORT"
 COUNTS_PREFIX = "COUNTS"
 COUNTS_REQUEST = b"counts"
+POLL_STEP = 30.0
+"""Seconds of simulated time a controller's model moves on by at each poll (speedup 0)."""
 EMULATOR_WARM_UP = 3600.0
 """Simulated seconds a running chamber model is advanced by before its controller serves."""
 EMULATOR_PHASE_STEP = 60.0
@@ -287,20 +292,22 @@ async def serve_emulators(count: int, panel_slots: int, speedup: float) -> None:
     """
     Run `count` controllers and a panel on loopback, print their ports, stop at stdin's end.
 
-    `speedup` 0 freezes the chamber models, so that every poll does the same work; 1 runs them
-    in real time, as real chambers, so that the controllers also push `T:` on state changes
-    (their models warmed up first by EMULATOR_WARM_UP s, and EMULATOR_PHASE_STEP s more for
-    each next one). No
+    `speedup` 1 runs the chamber models in real time, as real chambers, so that the
+    controllers also push `T:` on state changes; 0 stops their clocks, and each `t` request
+    moves its controller's model on by POLL_STEP s instead, so that every poll sees what that
+    much time changes in a fermenting chamber (a temperature or two), the same in every run.
+    Either way the models are warmed up first by EMULATOR_WARM_UP s, and EMULATOR_PHASE_STEP s
+    more for each next one. The panel's model runs at `speedup` too (0: it stands still). No
     panel with `panel_slots` 0 (its port line says 0). A `counts` line on stdin is answered with
     a COUNTS line (EmulatorCounts as JSON).
     """
     emulators = [BrewPiEmulator(speedup=speedup, seed=1 + index) for index in range(count)]
-    if speedup:
-        # Past the start-up wait (the first state change after a boot comes after 10 minutes),
-        # each controller at another point of its control cycle, as in a cellar running for a
-        # while: a window of real time sees their pushes at their steady rate.
-        for index, emulator in enumerate(emulators):
-            emulator.advance(EMULATOR_WARM_UP + index * EMULATOR_PHASE_STEP)
+    # Past the start-up wait (the first state change after a boot comes after 10 minutes),
+    # each controller at another point of its control cycle, as in a cellar running for a while.
+    for index, emulator in enumerate(emulators):
+        emulator.advance(EMULATOR_WARM_UP + index * EMULATOR_PHASE_STEP)
+        if not speedup:
+            _step_on_each_poll(emulator)
     ports = [await emulator.start_tcp() for emulator in emulators]
     # Every slot a live vessel (no unused sentinel slot), its model at the same speed.
     panel = (
@@ -322,6 +329,18 @@ async def serve_emulators(count: int, panel_slots: int, speedup: float) -> None:
         await emulator.stop()
     if panel:
         await panel.stop()
+
+
+def _step_on_each_poll(emulator: BrewPiEmulator) -> None:
+    """Move the emulator's model on by POLL_STEP s of simulated time on each `t` it receives."""
+    receive = emulator.receive
+
+    def stepped(link: Any, data: bytes) -> None:
+        if data.startswith(b"t"):
+            emulator.advance(POLL_STEP)
+        receive(link, data)
+
+    emulator.receive = stepped  # type: ignore[method-assign]
 
 
 class EmulatorProcess:
@@ -676,7 +695,8 @@ async def bench_polls(
             "<= 1 ms",
             median_p95(single_cpu, "ms", 3),
             f"median / p95 of thread_time around async_refresh ({seen.per_poll()}: the "
-            f"commands a poll sent, as the emulators counted them) + block_till_done; {polls}; "
+            f"commands a poll sent, as the emulators counted them) + block_till_done, each "
+            f"poll seeing its chamber model {POLL_STEP:g} s further on; {polls}; "
             f"wall {median_p95(single_wall, 'ms', 2)}",
         ),
         Row(

@@ -43,6 +43,12 @@ class ChangesOnly[C: DataUpdateCoordinator[Any]](CoordinatorEntity[C]):
         """Everything the entity's state and attributes are made of, compared with `==`."""
         raise NotImplementedError
 
+    @override
+    async def async_added_to_hass(self) -> None:
+        """What Home Assistant writes as the entity is added is what it has shown so far."""
+        await super().async_added_to_hass()
+        self._last_shown = (self.available, self.shown())
+
     @callback
     @override
     def _handle_coordinator_update(self) -> None:

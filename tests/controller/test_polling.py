@@ -1,12 +1,21 @@
 """A poll asks only for what is used: the display while one of its lines is enabled, the constants
-after a connect (the controller pushes them after every write it takes)."""
+after a connect (the controller pushes them after every write it takes); and writes only the
+states that changed."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from homeassistant.components.climate import DOMAIN as CLIMATE_DOMAIN
 from homeassistant.components.climate import SERVICE_SET_TEMPERATURE
-from homeassistant.const import ATTR_ENTITY_ID, ATTR_TEMPERATURE, STATE_UNAVAILABLE
-from homeassistant.core import HomeAssistant
+from homeassistant.const import (
+    ATTR_ENTITY_ID,
+    ATTR_TEMPERATURE,
+    EVENT_STATE_CHANGED,
+    EVENT_STATE_REPORTED,
+    STATE_UNAVAILABLE,
+)
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import entity_registry as er
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
@@ -103,3 +112,35 @@ async def test_constants_are_read_again_after_a_reconnect(
     assert hass.states.get(CLIMATE).attributes["max_temp"] == 25
     await poll(loaded_entry.runtime_data)
     assert asked(brewpi_emulator, "c") == 2
+
+
+async def test_a_poll_writes_only_the_states_that_changed(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, brewpi_emulator: BrewPiEmulator
+) -> None:
+    """Nothing changed, nothing written; a new room temperature writes that sensor alone."""
+    written: list[str] = []
+
+    @callback
+    def note(data: dict[str, Any]) -> bool:  # an event filter: every write passes through it
+        written.append(data["entity_id"])
+        return False
+
+    for event_type in (EVENT_STATE_CHANGED, EVENT_STATE_REPORTED):
+        hass.bus.async_listen(event_type, callback(lambda _event: None), event_filter=note)
+    coordinator: BrewPiCoordinator = loaded_entry.runtime_data
+    await poll(coordinator)
+    await hass.async_block_till_done()
+    assert written == []
+
+    brewpi_emulator.chamber.room_base += 2.0
+    brewpi_emulator.chamber.room_temp += 2.0
+    await poll(coordinator, 1)
+    await hass.async_block_till_done()
+    assert written == ["sensor.brewpi_fermenter1_room_temperature"]
+
+    # Unavailable: every entity is written (the link sensor too: it stays available, turns off).
+    written.clear()
+    coordinator.async_set_update_error(RuntimeError("a failed poll"))
+    await hass.async_block_till_done()
+    assert sorted(written) == sorted(hass.states.async_entity_ids())
+    assert hass.states.get(CLIMATE).state == STATE_UNAVAILABLE

@@ -148,8 +148,13 @@ class ChamberThermostat(ControllerEntity, Thermostat, RestoreEntity):
 
     @override
     def shown(self) -> tuple[object, ...]:
-        data = self.coordinator.data
-        return (data.settings, data.constants, data.temperatures.state, self.current_temperature)
+        return (
+            self._mode,
+            self.native_current_temperature,
+            self.native_target_temperature,
+            self.hvac_action,
+            self.coordinator.data.constants,  # the unit and the limits
+        )
 
     @property
     def _mode(self) -> ControlMode:
