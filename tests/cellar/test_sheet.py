@@ -202,7 +202,7 @@ async def test_panel_points_carry_the_batch(
     await add_services(influxdb=influx_options(victoria.url), sheet=sheet_options(account))
     panel = await add_entry(hass, panel_entry)
     read_at = panel.runtime_data.data.read_at
-    days = (read_at.date() - HAZY_BREWED).days
+    days = (dt_util.as_local(read_at).date() - HAZY_BREWED).days  # the local day, as counted
 
     async def exported() -> list[dict[str, Any]]:
         for _ in range(200):
