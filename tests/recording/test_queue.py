@@ -202,7 +202,9 @@ def test_sigkill_keeps_every_committed_enqueue(path: Path) -> None:
         extra = lines[len(committed) :]
         assert len(extra) % 19 == 0
         after = len(extra) // 19
-        assert extra == [line for n in range(reported + 1, reported + 1 + after) for line in cycle(n)]
+        assert extra == [
+            line for n in range(reported + 1, reported + 1 + after) for line in cycle(n)
+        ]
         first = reported + 1 + after
     assert not list(path.parent.glob("*.corrupt-*"))
 
