@@ -17,7 +17,10 @@ def parse_duration(text: str, line: int | None = None) -> timedelta:
     if not _WHOLE.fullmatch(text):
         raise ProfileError(f"{text.strip()!r} is not a duration (like 3d, 12h, 3d4h, 45m)", line)
     seconds = sum(float(n) * _SECONDS[unit] for n, unit in _PART.findall(text))
-    return timedelta(seconds=round(seconds))
+    try:
+        return timedelta(seconds=round(seconds))
+    except OverflowError:  # beyond timedelta's days (or an infinite float)
+        raise ProfileError(f"{text.strip()!r} is too long a duration", line) from None
 
 
 def format_duration(duration: timedelta) -> str:

@@ -62,7 +62,7 @@ def _step(raw: Any, number: int) -> Step:
         return _parse_step(raw)
     except ProfileError as err:
         raise ProfileError(f"{where}: {err.reason}") from None
-    except (TypeError, ValueError) as err:
+    except (TypeError, ValueError, OverflowError) as err:
         raise ProfileError(f"{where}: {err}") from None
 
 

@@ -37,13 +37,14 @@ def looks_like(text: str) -> bool:
 def read(text: str, unit: Unit, name: str | None = None) -> Profile:
     """The profile of a Remix CSV with temperatures in `unit`; `name` if the file has none."""
     rows = list(csv.reader(io.StringIO(text.strip())))
+    blank = text[: len(text) - len(text.lstrip())].count("\n")  # lines before the header
     header = [cell.strip() for cell in rows[0]] if rows else []
     if tuple(cell.lower() for cell in header[:2]) != HEADER[:2]:
-        raise ProfileError("the first row must be 'date,temperature,days'", 1)
+        raise ProfileError("the first row must be 'date,temperature,days'", 1 + blank)
     title = (header[3] if len(header) > len(HEADER) else "") or name or ""
     points: list[Point] = []
     start: datetime | None = None
-    for number, row in enumerate(rows[1:], 2):
+    for number, row in enumerate(rows[1:], 2 + blank):
         if not any(cell.strip() for cell in row):
             continue
         if len(row) < len(("date", "temperature")):

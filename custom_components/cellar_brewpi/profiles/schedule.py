@@ -117,7 +117,8 @@ def _target(profile: Profile, index: int, into: timedelta, unit: Unit) -> float 
     seconds = step.duration.total_seconds()
     if seconds <= 0:
         return high
-    return round(into.total_seconds() * (high - low) / seconds + low, 1)
+    slope = (high - low) / seconds  # slope first, as Fermentrack: the same rounding at x.x5
+    return round(into.total_seconds() * slope + low, 1)
 
 
 def _progress(profile: Profile, index: int, into: timedelta) -> float:
