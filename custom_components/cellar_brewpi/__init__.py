@@ -1,4 +1,4 @@
-"""Cellar BrewPi: BrewPi fermentation controllers, Alpha glycol cellar panels, cellar services."""
+"""Cellar BrewPi: BrewPi controllers, Alpha glycol cellar panels, cellar services, profiles."""
 
 from __future__ import annotations
 
@@ -10,17 +10,25 @@ from homeassistant.helpers.typing import ConfigType
 
 from .cellar.actions import async_setup_actions
 from .const import DOMAIN
+from .fermentation import async_setup_runner
 from .hub import get_hub
 from .kinds import kind_of
 
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
-PLATFORMS = [Platform.BINARY_SENSOR, Platform.BUTTON, Platform.CLIMATE, Platform.SENSOR]
+PLATFORMS = [
+    Platform.BINARY_SENSOR,
+    Platform.BUTTON,
+    Platform.CLIMATE,
+    Platform.SELECT,
+    Platform.SENSOR,
+]
 
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:  # noqa: ARG001
-    """Register the actions."""
+    """Register the actions; start the profile runner."""
     async_setup_actions(hass)
+    await async_setup_runner(hass)
     return True
 
 

@@ -9,17 +9,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from homeassistant.config_entries import ConfigEntry, ConfigFlowResult, OptionsFlow
+from homeassistant.config_entries import (
+    ConfigEntry,
+    ConfigFlowResult,
+    ConfigSubentryFlow,
+    OptionsFlow,
+)
 from homeassistant.core import callback
 
 from .cellar import ServicesFlow
 from .const import DOMAIN
 from .controller import ControllerFlow
+from .fermentation import ProfilesFlow
 from .kinds import kind_of
 from .panel import PanelFlow
 
 
-class CellarBrewPiConfigFlow(ControllerFlow, PanelFlow, ServicesFlow, domain=DOMAIN):
+class CellarBrewPiConfigFlow(ControllerFlow, PanelFlow, ServicesFlow, ProfilesFlow, domain=DOMAIN):
     """Add anything of the integration; every path talks to the device or service first."""
 
     VERSION = 1
@@ -33,13 +39,34 @@ class CellarBrewPiConfigFlow(ControllerFlow, PanelFlow, ServicesFlow, domain=DOM
     @callback
     def async_get_options_flow(config_entry: ConfigEntry) -> OptionsFlow:
         """The options of the entry's kind."""
-        return kind_of(config_entry).options_flow()
+        options_flow = kind_of(config_entry).options_flow
+        assert options_flow is not None  # noqa: S101 - HA asks only when supported (below)
+        return options_flow()
+
+    @classmethod
+    @callback
+    def async_supports_options_flow(cls, config_entry: ConfigEntry) -> bool:
+        """Whether the entry's kind has options."""
+        return kind_of(config_entry).options_flow is not None
+
+    @classmethod
+    @callback
+    def async_get_supported_subentry_types(
+        cls, config_entry: ConfigEntry
+    ) -> dict[str, type[ConfigSubentryFlow]]:
+        """The subentries of the entry's kind (the profiles entry's: profiles, thermostats)."""
+        return dict(kind_of(config_entry).subentry_flows)
 
     async def async_step_user(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:  # noqa: ARG002
         """Choose a controller (and how it is connected), a panel, or the cellar services."""
         return self.async_show_menu(
             step_id="user",
-            menu_options=[*ControllerFlow.MENU, *PanelFlow.MENU, *ServicesFlow.MENU],
+            menu_options=[
+                *ControllerFlow.MENU,
+                *PanelFlow.MENU,
+                *ServicesFlow.MENU,
+                *ProfilesFlow.MENU,
+            ],
         )
 
     async def async_step_reconfigure(
@@ -47,6 +74,8 @@ class CellarBrewPiConfigFlow(ControllerFlow, PanelFlow, ServicesFlow, domain=DOM
     ) -> ConfigFlowResult:
         """Reconfigure the entry by its kind's own step."""
         step = kind_of(self._get_reconfigure_entry()).reconfigure_step
+        if step is None:
+            return self.async_abort(reason="nothing_to_reconfigure")
         handler = getattr(self, f"async_step_{step}")
         result: ConfigFlowResult = await handler(user_input)
         return result

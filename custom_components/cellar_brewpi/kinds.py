@@ -1,8 +1,9 @@
 """
 The kinds of entry this integration serves, and what each brings.
 
-A BrewPi controller, an Alpha panel and the cellar services are config entries of one domain.
-Each kind is a package (`controller/`, `panel/`, `cellar/`) that describes itself with a `Kind`:
+A BrewPi controller, an Alpha panel, the cellar services and the fermentation profiles are
+config entries of one domain. Each kind is a package (`controller/`, `panel/`, `cellar/`,
+`fermentation/`) that describes itself with a `Kind`:
 how its entry is set up, which entities it adds to each platform, its options flow and its
 diagnostics. The platform modules and the set-up ask the registry below; nothing else needs to
 know which kinds exist. A new kind is a new package and one line here.
@@ -11,10 +12,10 @@ know which kinds exist. A new kind is a new package and one line here.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Coroutine, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from homeassistant.config_entries import ConfigEntry, OptionsFlow
+from homeassistant.config_entries import ConfigEntry, ConfigSubentryFlow, OptionsFlow
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity import Entity
@@ -24,6 +25,8 @@ from .const import CONF_KIND, KIND_BREWPI
 
 type Entities = Callable[[Any], Iterable[Entity]]
 """A platform's entities of an entry, made from its `runtime_data`."""
+type SubentryEntities = Callable[[ConfigEntry], Iterable[tuple[str, Iterable[Entity]]]]
+"""A platform's entities of an entry's subentries, by subentry id."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -35,19 +38,24 @@ class Kind:
     """Connect, read once (raising `ConfigEntryNotReady` when that fails), set `runtime_data`."""
     platforms: Mapping[Platform, Entities]
     """Its entities on each platform it has any on."""
-    options_flow: Callable[[], OptionsFlow]
+    options_flow: Callable[[], OptionsFlow] | None
     async_get_diagnostics: Callable[[HomeAssistant, ConfigEntry], Awaitable[dict[str, Any]]]
-    reconfigure_step: str
-    """The config flow step that reconfigures an entry of this kind."""
+    reconfigure_step: str | None
+    """The config flow step that reconfigures an entry of this kind (None: nothing to change)."""
+    subentry_platforms: Mapping[Platform, SubentryEntities] = field(default_factory=dict)
+    """Its subentries' entities on each platform."""
+    subentry_flows: Mapping[str, type[ConfigSubentryFlow]] = field(default_factory=dict)
+    """The flows of its subentry types."""
 
 
 def _registry() -> dict[str, Kind]:
     # Imported here, not at the top: the packages import this module for `Kind`.
     from .cellar import KIND as CELLAR  # noqa: PLC0415
     from .controller import KIND as CONTROLLER  # noqa: PLC0415
+    from .fermentation import KIND as PROFILES  # noqa: PLC0415
     from .panel import KIND as PANEL  # noqa: PLC0415
 
-    return {kind.key: kind for kind in (CONTROLLER, PANEL, CELLAR)}
+    return {kind.key: kind for kind in (CONTROLLER, PANEL, CELLAR, PROFILES)}
 
 
 _KINDS: dict[str, Kind] = {}
@@ -78,7 +86,11 @@ def platform_setup(platform: Platform) -> PlatformSetup:
         entry: ConfigEntry,
         async_add_entities: AddConfigEntryEntitiesCallback,
     ) -> None:
-        if (entities := kind_of(entry).platforms.get(platform)) is not None:
+        kind = kind_of(entry)
+        if (entities := kind.platforms.get(platform)) is not None:
             async_add_entities(entities(entry.runtime_data))
+        if (per_subentry := kind.subentry_platforms.get(platform)) is not None:
+            for subentry_id, subentry_entities in per_subentry(entry):
+                async_add_entities(subentry_entities, config_subentry_id=subentry_id)
 
     return async_setup_entry

@@ -50,6 +50,7 @@ async def _start_network_flow(hass: HomeAssistant) -> str:
         CONNECTION_SERIAL,
         KIND_ALPHA_PANEL,
         "cellar_services",
+        "fermentation_profiles",
     ]
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {"next_step_id": CONNECTION_NETWORK}

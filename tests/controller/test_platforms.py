@@ -22,7 +22,8 @@ PREFIX = "brewpi_fermenter1"
 
 
 @pytest.mark.parametrize(
-    "platform", [Platform.BINARY_SENSOR, Platform.BUTTON, Platform.CLIMATE, Platform.SENSOR]
+    "platform",
+    [Platform.BINARY_SENSOR, Platform.BUTTON, Platform.CLIMATE, Platform.SELECT, Platform.SENSOR],
 )
 async def test_platform_snapshot(
     hass: HomeAssistant,

@@ -384,9 +384,14 @@ async def test_options_add_vessel(
     assert sorted(e.entity_id for e in er.async_entries_for_device(entity_registry, device.id)) == [
         "binary_sensor.fv_30_1_glycol_valve",
         "climate.fv_30_1",
+        "select.fv_30_1_profile",
         "sensor.fv_30_1_batch_number",
         "sensor.fv_30_1_beer",
         "sensor.fv_30_1_days_in_vessel",
+        "sensor.fv_30_1_profile_next_change",
+        "sensor.fv_30_1_profile_progress",
+        "sensor.fv_30_1_profile_step",
+        "sensor.fv_30_1_profile_target",
         "sensor.fv_30_1_setpoint",
         "sensor.fv_30_1_temperature",
     ]
@@ -480,7 +485,7 @@ async def test_options_remove_vessels(
         f"climate.{name}" for name in kept
     ]
     # The link, and per vessel: thermostat, temperature, setpoint, valve, beer, batch, days.
-    assert len(entities) == 1 + 7 * len(kept)
+    assert len(entities) == 1 + 12 * len(kept)  # as in test_a_panel_has_no_buttons
     for entity_id in (
         "climate.walk_in",
         "sensor.bt_10_1_temperature",

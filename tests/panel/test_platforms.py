@@ -19,7 +19,9 @@ from scripts.emulators.alpha_panel import AlphaPanelEmulator
 from tests.ha import SENTINEL, VESSELS
 
 
-@pytest.mark.parametrize("platform", [Platform.BINARY_SENSOR, Platform.CLIMATE, Platform.SENSOR])
+@pytest.mark.parametrize(
+    "platform", [Platform.BINARY_SENSOR, Platform.CLIMATE, Platform.SELECT, Platform.SENSOR]
+)
 async def test_platform_snapshot(
     hass: HomeAssistant,
     panel_entry: MockConfigEntry,
@@ -38,9 +40,10 @@ async def test_a_panel_has_no_buttons(
     hass: HomeAssistant, loaded_panel: MockConfigEntry, entity_registry: er.EntityRegistry
 ) -> None:
     entries = er.async_entries_for_config_entry(entity_registry, loaded_panel.entry_id)
-    assert {e.domain for e in entries} == {"binary_sensor", "climate", "sensor"}
-    # The link, and per vessel: thermostat, temperature, setpoint, valve, beer, batch, days.
-    assert len(entries) == 1 + 7 * 9
+    assert {e.domain for e in entries} == {"binary_sensor", "climate", "select", "sensor"}
+    # The link, and per vessel: thermostat, temperature, setpoint, valve, beer, batch, days,
+    # and the profile's select, target, step, progress and next change.
+    assert len(entries) == 1 + 12 * 9
 
 
 async def test_sensors_and_valves_show_the_panel(

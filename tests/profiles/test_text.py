@@ -93,7 +93,7 @@ def test_write_read_round_trip(source: str) -> None:
 def test_write() -> None:
     profile = text.read("Ale", "hold 18 C for 3d or gravity 1.01\nramp to 21.5 C over 2d\noff")
     assert text.write(profile) == (
-        "hold 18 C for 3d or gravity 1.010\nramp to 21.5 C over 2d\noff\n"
+        "hold 18 C for 3d or gravity 1.01\nramp to 21.5 C over 2d\noff\n"
     )
 
 
@@ -106,7 +106,7 @@ def test_write() -> None:
         ("hold 18 C for 99999999999y\n", 1, "too long a duration"),
         ("hold 18 C for 1d\nramp to 20 C over soon\n", 2, "'soon' is not a duration"),
         ("hold 18 C for 1d\noff for ever\n", 2, "'ever' is not a duration"),
-        ("hold 18 C for 1d or gravity 1\n", 1, "'gravity 1' is not a condition like"),
+        ("hold 18 C for 1d or gravity high\n", 1, "'gravity high' is not a condition like"),
         ("hold 18 C for 1d and warm\n", 1, "'warm' is not a condition"),
         ("# ramp first\n\nramp to 20 C over 1d\n", 3, "step 1: a profile starts with a hold"),
         ("hold 18 C\n# then\nhold 20 C for 1d\n", 1, "step 1: only the last step"),

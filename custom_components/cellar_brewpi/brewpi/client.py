@@ -339,6 +339,17 @@ class BrewPiClient:
         command = f'j{{mode:"f",{key}:{_format_setpoint(temp)}}}'
         return await self._request(command, "S", of_type(ControlSettings))
 
+    async def async_set_beer_profile(self, temp: float) -> ControlSettings:
+        """
+        Hold the beer at `temp` in mode `p`, as a host running a profile does.
+
+        The firmware controls `p` exactly like beer constant; the mode tells its display and the
+        host that a profile sets the temperature.
+        """
+        key = self._setting_key("beerSet")
+        command = f'j{{mode:"p",{key}:{_format_setpoint(temp)}}}'
+        return await self._request(command, "S", of_type(ControlSettings))
+
     async def async_set_off(self) -> ControlSettings:
         """Turn temperature control off; returns the settings the controller reports back."""
         return await self._request('j{mode:"o"}', "S", of_type(ControlSettings))

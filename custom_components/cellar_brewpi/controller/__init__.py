@@ -7,12 +7,16 @@ what it pushes, and hands every fresh reading to the cellar hub (for the cellar 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryNotReady
+from homeassistant.helpers.entity import Entity
 
 from ..brewpi import BrewPiClient, BrewPiError, describe
 from ..const import DOMAIN, KIND_BREWPI, STALE_POLL_INTERVALS
+from ..fermentation import profile_entities
 from ..hub import ControllerReading, FreshReadings, device_tag, get_hub
 from ..kinds import Kind
 from . import sensor
@@ -21,6 +25,7 @@ from .button import RebootButton
 from .climate import ChamberThermostat
 from .coordinator import BrewPiConfigEntry, BrewPiCoordinator, poll_interval
 from .diagnostics import async_get_diagnostics
+from .entity import controller_device_info
 from .flow import ControllerFlow, ControllerOptionsFlow
 from .link import REQUEST_TIMEOUT, target_from_data
 
@@ -63,6 +68,18 @@ async def async_setup_entry(hass: HomeAssistant, entry: BrewPiConfigEntry) -> No
     publish()
 
 
+def _profile_entities(platform: Platform) -> Callable[[BrewPiCoordinator], list[Entity]]:
+    def entities(coordinator: BrewPiCoordinator) -> list[Entity]:
+        chamber = f"{coordinator.config_entry.unique_id}-chamber"
+        return profile_entities(platform, controller_device_info(coordinator), chamber)
+
+    return entities
+
+
+def _sensors(coordinator: BrewPiCoordinator) -> list[Entity]:
+    return [*sensor.entities(coordinator), *_profile_entities(Platform.SENSOR)(coordinator)]
+
+
 KIND = Kind(
     key=KIND_BREWPI,
     async_setup_entry=async_setup_entry,
@@ -70,7 +87,8 @@ KIND = Kind(
         Platform.BINARY_SENSOR: lambda coordinator: [ControllerConnectivity(coordinator)],
         Platform.BUTTON: lambda coordinator: [RebootButton(coordinator)],
         Platform.CLIMATE: lambda coordinator: [ChamberThermostat(coordinator)],
-        Platform.SENSOR: sensor.entities,
+        Platform.SELECT: _profile_entities(Platform.SELECT),
+        Platform.SENSOR: _sensors,
     },
     options_flow=ControllerOptionsFlow,
     async_get_diagnostics=async_get_diagnostics,

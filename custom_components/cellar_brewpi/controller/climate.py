@@ -24,6 +24,7 @@ from homeassistant.helpers.restore_state import ExtraStoredData, RestoreEntity
 from ..brewpi import ControlMode, ControlSettings, ControlState
 from ..const import DOMAIN, PRESET_BEER_CONSTANT, PRESET_BEER_PROFILE, PRESET_FRIDGE_CONSTANT
 from ..entity import Thermostat, requested_temperature
+from ..profiles import Unit
 from .coordinator import BrewPiCoordinator
 from .entity import ControllerEntity
 
@@ -287,6 +288,57 @@ class ChamberThermostat(ControllerEntity, Thermostat, RestoreEntity):
                 translation_key="profile_not_settable",
             )
         await self._set_constant(mode, self._set_point_for(mode))
+
+    # What a fermentation profile drives (fermentation.targets.ProfileThermostat)
+
+    @property
+    def profile_unit(self) -> Unit:
+        """The controller's own unit."""
+        return Unit(self.coordinator.data.constants.temp_format)
+
+    @property
+    def profile_limits(self) -> tuple[float, float]:
+        """The controller's limits."""
+        return self.min_temp, self.max_temp
+
+    @property
+    def profile_step(self) -> float:
+        """The setpoint's step."""
+        return self.target_temperature_step or 0.1
+
+    @property
+    def profile_target(self) -> float | None:
+        """The beer setting (what a profile sets); None while control is off."""
+        if self._mode is ControlMode.OFF:
+            return None
+        return self.coordinator.data.settings.beer_set
+
+    @property
+    def profile_followed(self) -> bool:
+        """In mode `p`."""
+        return self._mode is ControlMode.BEER_PROFILE
+
+    @property
+    def can_turn_off(self) -> bool:
+        """A chamber can turn control off."""
+        return True
+
+    async def async_follow_profile(self, target: float | None) -> None:
+        """Mode `p` at `target` (as Fermentrack's script runs a profile); None: control off."""
+        if target is None:
+            if self._mode is not ControlMode.OFF:
+                await self.async_turn_off()
+            return
+        settings = await self._command(self.coordinator.client.async_set_beer_profile(target))
+        self._show(settings, ControlMode.BEER_PROFILE, target)
+
+    async def async_leave_profile(self, target: float | None) -> None:
+        """Beer constant at `target`: how a profile ends (Fermentrack's)."""
+        if target is not None:
+            await self._set_constant(ControlMode.BEER_CONSTANT, target)
+
+    def async_show_profile(self, running: bool) -> None:  # noqa: FBT001
+        """The controller's mode `p` shows it."""
 
     def _set_point_for(self, mode: ControlMode) -> float:
         """

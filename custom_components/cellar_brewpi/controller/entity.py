@@ -17,6 +17,20 @@ UNITS = {"C": UnitOfTemperature.CELSIUS, "F": UnitOfTemperature.FAHRENHEIT}
 """The controller's `tempFormat` as Home Assistant's unit."""
 
 
+def controller_device_info(coordinator: BrewPiCoordinator) -> DeviceInfo:
+    """The controller's device."""
+    entry = coordinator.config_entry
+    version = coordinator.version
+    return DeviceInfo(
+        identifiers={(DOMAIN, str(entry.unique_id))},
+        name=entry.title,
+        manufacturer="BrewPi",
+        model=version.model if version else "BrewPi",
+        hw_version=version.board_name if version else None,
+        sw_version=version.firmware_version if version else None,
+    )
+
+
 class ControllerEntity(ChangesOnly[BrewPiCoordinator]):
     """An entity of one controller, on that controller's device."""
 
@@ -28,15 +42,7 @@ class ControllerEntity(ChangesOnly[BrewPiCoordinator]):
         entry = coordinator.config_entry
         self._attr_translation_key = key
         self._attr_unique_id = f"{entry.unique_id}-{key}"
-        version = coordinator.version
-        self._attr_device_info = DeviceInfo(
-            identifiers={(DOMAIN, str(entry.unique_id))},
-            name=entry.title,
-            manufacturer="BrewPi",
-            model=version.model if version else "BrewPi",
-            hw_version=version.board_name if version else None,
-            sw_version=version.firmware_version if version else None,
-        )
+        self._attr_device_info = controller_device_info(coordinator)
 
     @property
     def unit(self) -> UnitOfTemperature:

@@ -10,7 +10,7 @@ from homeassistant.components.climate import (
     HVACMode,
 )
 from homeassistant.const import UnitOfTemperature
-from homeassistant.exceptions import HomeAssistantError
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 
 from ..alpha_panel import UI_SET_POINT_MAX_F, UI_SET_POINT_MIN_F, AlphaPanelError, Slot
 from ..const import (
@@ -19,8 +19,10 @@ from ..const import (
     CONF_SET_POINT_STEP,
     DEFAULT_SET_POINT_STEP,
     DOMAIN,
+    PRESET_BEER_PROFILE,
 )
 from ..entity import Thermostat, requested_temperature
+from ..profiles import Unit
 from .coordinator import PanelCoordinator
 from .entity import VesselEntity
 
@@ -31,7 +33,6 @@ class VesselThermostat(VesselEntity, Thermostat):
     _attr_name = None
     _attr_hvac_modes = [HVACMode.COOL]  # noqa: RUF012 - HA's attribute
     _attr_hvac_mode = HVACMode.COOL
-    _attr_supported_features = ClimateEntityFeature.TARGET_TEMPERATURE
     _attr_native_temperature_unit = UnitOfTemperature.FAHRENHEIT
     _attr_temperature_unit = UnitOfTemperature.FAHRENHEIT
     _attr_precision = 0.1
@@ -70,6 +71,71 @@ class VesselThermostat(VesselEntity, Thermostat):
         if self.reading is None or self.reading.valve_open is None:
             return None
         return HVACAction.COOLING if self.reading.valve_open else HVACAction.IDLE
+
+    # What a fermentation profile drives (fermentation.targets.ProfileThermostat)
+
+    _profile_running = False
+    profile_unit = Unit.FAHRENHEIT
+    profile_followed = True
+    can_turn_off = False
+
+    @override
+    def shown(self) -> tuple[object, ...]:
+        return (self.reading, self._profile_running)
+
+    @property
+    @override
+    def supported_features(self) -> ClimateEntityFeature:
+        if self._profile_running:
+            return ClimateEntityFeature.TARGET_TEMPERATURE | ClimateEntityFeature.PRESET_MODE
+        return ClimateEntityFeature.TARGET_TEMPERATURE
+
+    @property
+    @override
+    def preset_modes(self) -> list[str] | None:
+        return [PRESET_BEER_PROFILE] if self._profile_running else None
+
+    @property
+    @override
+    def preset_mode(self) -> str | None:
+        return PRESET_BEER_PROFILE if self._profile_running else None
+
+    @override
+    async def async_set_preset_mode(self, preset_mode: str) -> None:
+        """A profile is started with its select or `start_profile`, not with the preset."""
+        raise ServiceValidationError(
+            translation_domain=DOMAIN, translation_key="profile_not_settable"
+        )
+
+    @property
+    def profile_limits(self) -> tuple[float, float]:
+        """The vessel's setpoint limits."""
+        return self.min_temp, self.max_temp
+
+    @property
+    def profile_step(self) -> float:
+        """The vessel's setpoint step."""
+        return self.target_temperature_step or 1.0
+
+    @property
+    def profile_target(self) -> float | None:
+        """The panel's setpoint."""
+        return self.native_target_temperature
+
+    async def async_follow_profile(self, target: float | None) -> None:
+        """Write the setpoint, unless the panel has it already (it is slow and shared)."""
+        if target is not None and target != self.native_target_temperature:
+            await self.async_set_temperature(temperature=target)
+
+    async def async_leave_profile(self, target: float | None) -> None:
+        """The setpoint stays where the profile left it."""
+
+    def async_show_profile(self, running: bool) -> None:  # noqa: FBT001
+        """Show the preset while a profile runs."""
+        if running != self._profile_running:
+            self._profile_running = running
+            self._last_shown = (self.available, self.shown())
+            self.async_write_ha_state()
 
     @override
     async def async_set_hvac_mode(self, hvac_mode: HVACMode) -> None:

@@ -46,6 +46,17 @@ class PanelEntity(ChangesOnly[PanelCoordinator]):
         self._attr_device_info = panel_device_info(entry)
 
 
+def vessel_device_info(coordinator: PanelCoordinator, slot: Slot) -> DeviceInfo:
+    """The device of the vessel in `slot`, under the panel."""
+    return DeviceInfo(
+        identifiers={vessel_identifier(coordinator.config_entry, slot.number)},
+        name=slot.label,
+        manufacturer="Alpha",
+        model="Glycol-cooled vessel",
+        via_device_id=coordinator.panel_device_id,
+    )
+
+
 class VesselEntity(ChangesOnly[PanelCoordinator]):
     """An entity of one vessel (a panel slot), on the vessel's own device under the panel."""
 
@@ -58,13 +69,7 @@ class VesselEntity(ChangesOnly[PanelCoordinator]):
         self.slot = slot
         self._attr_translation_key = key
         self._attr_unique_id = f"{entry.unique_id}-slot-{slot.number}-{key}"
-        self._attr_device_info = DeviceInfo(
-            identifiers={vessel_identifier(entry, slot.number)},
-            name=slot.label,
-            manufacturer="Alpha",
-            model="Glycol-cooled vessel",
-            via_device_id=coordinator.panel_device_id,
-        )
+        self._attr_device_info = vessel_device_info(coordinator, slot)
 
     @property
     def reading(self) -> SlotReading | None:
@@ -72,7 +77,7 @@ class VesselEntity(ChangesOnly[PanelCoordinator]):
         return self.coordinator.data.slots.get(self.slot.number)
 
     @override
-    def shown(self) -> SlotReading | None:
+    def shown(self) -> object:
         """The slot's reading is all a vessel's entities show."""
         return self.reading
 

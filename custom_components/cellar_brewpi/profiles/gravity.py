@@ -63,7 +63,13 @@ class GravityHistory:
             since = now - timedelta(hours=gravity.stable_hours or 0)
             if self._readings[0].at > since:
                 return False  # the readings do not yet cover the whole window
-            window = [r.sg for r in self._readings if r.at >= since] or [latest.sg]
+            # The window starts with the last reading at or before its start (what the gravity
+            # was then); a sensor silent for the whole window proves nothing.
+            before = [r.sg for r in self._readings if r.at <= since][-1:]
+            inside = [r.sg for r in self._readings if r.at > since]
+            if not inside:
+                return False
+            window = before + inside
             if max(window) - min(window) > gravity.stable_points * POINT + 1e-9:
                 return False
         return True

@@ -76,6 +76,7 @@ class Run:
 
     def position(self, now: datetime, unit: Unit) -> Position:
         """Where the run is `now`, its temperatures in `unit`."""
+        self.history.original_gravity = self.original_gravity
         return position(
             self.profile,
             self.clock(now),

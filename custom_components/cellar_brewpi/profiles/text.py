@@ -33,7 +33,7 @@ _HOLD = re.compile(
 )
 _RAMP = re.compile(rf"ramp\s+(?:to\s+)?{_TEMP}\s+over\s+(?P<duration>\S+)", re.IGNORECASE)
 _OFF = re.compile(r"off(?:\s+for\s+(?P<duration>\S+))?", re.IGNORECASE)
-_GRAVITY = re.compile(r"gravity\s+(?:<=\s*)?(?P<sg>\d\.\d+)", re.IGNORECASE)
+_GRAVITY = re.compile(r"gravity\s+(?:<=\s*)?(?P<sg>\d(?:\.\d+)?)", re.IGNORECASE)
 _ATTENUATION = re.compile(r"attenuation\s+(?:>=\s*)?(?P<pct>\d+(?:\.\d+)?)\s*%", re.IGNORECASE)
 _STABLE = re.compile(
     r"stable\s+(?P<points>\d+(?:\.\d+)?)\s*@\s*(?P<hours>\d+(?:\.\d+)?)\s*h?", re.IGNORECASE
@@ -114,7 +114,12 @@ def write(profile: Profile) -> str:
 
 
 def _temp(temperature: Temperature) -> str:
-    return f"{temperature.value:g} {temperature.unit}"
+    return f"{_number(temperature.value)} {temperature.unit}"
+
+
+def _number(value: float) -> str:
+    """`value` as short as it reads back exactly."""
+    return repr(value).removesuffix(".0")
 
 
 def _line(step: Step) -> str:
@@ -126,11 +131,12 @@ def _line(step: Step) -> str:
     line = f"hold {_temp(step.temperature)}{duration}"
     conditions = []
     if step.gravity.at_most is not None:
-        conditions.append(f"gravity {step.gravity.at_most:.3f}")
+        conditions.append(f"gravity {_number(step.gravity.at_most)}")
     if step.gravity.attenuation is not None:
-        conditions.append(f"attenuation {step.gravity.attenuation:g}%")
+        conditions.append(f"attenuation {_number(step.gravity.attenuation)}%")
     if step.gravity.stable_points is not None:
-        conditions.append(f"stable {step.gravity.stable_points:g}@{step.gravity.stable_hours:g}")
+        stable = step.gravity
+        conditions.append(f"stable {_number(stable.stable_points)}@{_number(stable.stable_hours or 0)}")
     if conditions:
         line += f" {step.combine} " + " and ".join(conditions)
     return line

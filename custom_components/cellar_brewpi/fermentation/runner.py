@@ -1,0 +1,362 @@
+"""
+The profile runs of every thermostat: started, ticked, stored, and watched.
+
+One runner per Home Assistant (set up with the integration, not with an entry). Every 30 s, and
+when a thermostat or a gravity sensor changes, each run works out its target and writes it to its
+thermostat only when it changed (rounded to the thermostat's step), at most every 30 s, as
+Fermentrack does. Runs are stored after every change, with their start, step ends and pauses
+only: after a restart each run applies the target for now at once and logs the steps it missed.
+A setpoint changed by hand pauses the run and raises a repair issue that says so.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from homeassistant.const import EVENT_STATE_CHANGED, STATE_UNAVAILABLE, STATE_UNKNOWN
+from homeassistant.core import Context, Event, EventStateChangedData, HomeAssistant, callback
+from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers import issue_registry as ir
+from homeassistant.helpers.dispatcher import async_dispatcher_send
+from homeassistant.helpers.event import async_track_time_interval
+from homeassistant.helpers.storage import Store
+from homeassistant.util import dt as dt_util
+from homeassistant.util.hass_dict import HassKey
+
+from ..const import DOMAIN
+from ..profiles import Position, Reading, Run, describe
+from .targets import Target
+
+_LOGGER = logging.getLogger(__name__)
+
+DATA_RUNNER: HassKey[ProfileRunner] = HassKey(f"{DOMAIN}_profile_runner")
+STORE_KEY = f"{DOMAIN}.profile_runs"
+STORE_VERSION = 1
+TICK = timedelta(seconds=30)
+MIN_WRITE_INTERVAL = timedelta(seconds=30)  # Fermentrack's: at most one beerSet every 30 s
+EVENT_STEP = f"{DOMAIN}_profile_step"
+EVENT_FINISHED = f"{DOMAIN}_profile_finished"
+EVENT_PAUSED = f"{DOMAIN}_profile_paused"
+
+
+def signal_run(entity_id: str) -> str:
+    """The dispatcher signal a thermostat's run changed on."""
+    return f"{DOMAIN}_profile_run_{entity_id}"
+
+
+SIGNAL_PROFILES = f"{DOMAIN}_profiles_changed"
+
+
+@dataclass(slots=True)
+class Active:
+    """A run and what it has done to its thermostat."""
+
+    run: Run
+    target: Target
+    position: Position | None = None
+    applied: float | None = None  # the last target written, rounded; None: none yet
+    applied_at: datetime | None = None
+    accepted: set[float | None] = field(default_factory=set)  # targets the run wrote
+    waiting: bool = True  # the thermostat still has to get the target for now
+    writing: bool = False
+
+
+class ProfileRunner:
+    """Every run, by its thermostat's entity id."""
+
+    def __init__(self, hass: HomeAssistant) -> None:
+        """Nothing loaded yet."""
+        self.hass = hass
+        self.runs: dict[str, Active] = {}
+        self._store: Store[dict[str, Any]] = Store(hass, STORE_VERSION, STORE_KEY)
+        self._unsubscribe: list[Callable[[], None]] = []
+        self.context = Context()
+
+    async def async_setup(self) -> None:
+        """Load the stored runs, apply each one's target for now, start ticking."""
+        stored = await self._store.async_load() or {}
+        now = dt_util.utcnow()
+        for entity_id, data in stored.get("runs", {}).items():
+            try:
+                run = Run.from_dict(data)
+            except (KeyError, TypeError, ValueError) as err:
+                _LOGGER.warning("A stored profile run of %s could not be read: %s", entity_id, err)
+                continue
+            active = Active(run, Target(self.hass, entity_id, self.context))
+            self.runs[entity_id] = active
+            self._log_missed(entity_id, active, now)
+        self._unsubscribe.append(
+            async_track_time_interval(self.hass, self._async_tick, TICK, name="profile runs")
+        )
+        self._unsubscribe.append(
+            self.hass.bus.async_listen(EVENT_STATE_CHANGED, self._async_state_changed)
+        )
+        for entity_id in list(self.runs):
+            await self._async_update(entity_id, now)
+
+    def async_shutdown(self) -> None:
+        """Stop ticking and listening."""
+        while self._unsubscribe:
+            self._unsubscribe.pop()()
+
+    def _log_missed(self, entity_id: str, active: Active, now: datetime) -> None:
+        run = active.run
+        where = run.position(now, active.target.unit)
+        missed = len(where.ended) - len(run.ended)
+        if missed > 0:
+            first = len(run.ended) + 1
+            ends = ", ".join(
+                f"step {number} at {dt_util.as_local(run.wall_time(end, now)):%Y-%m-%d %H:%M}"
+                for number, end in enumerate(where.ended[len(run.ended) :], first)
+            )
+            _LOGGER.info(
+                "Profile %s on %s: while Home Assistant was not running, %s ended",
+                run.profile.name,
+                entity_id,
+                ends,
+            )
+        _LOGGER.info(
+            "Profile %s on %s goes on at %s: %s",
+            run.profile.name,
+            entity_id,
+            "the end" if where.step is None else f"step {where.step + 1}",
+            "paused" if run.paused else f"target {where.target}",
+        )
+
+    # What the actions do
+
+    async def async_start(self, entity_id: str, run: Run) -> None:
+        """Run `run` on the thermostat (replacing any run there)."""
+        target = Target(self.hass, entity_id, self.context)
+        self.runs[entity_id] = Active(run, target)
+        self._clear_issue(entity_id)
+        await self._async_save()
+        await self._async_update(entity_id, dt_util.utcnow(), force=True)
+
+    async def async_stop(self, entity_id: str) -> None:
+        """End the run; the thermostat holds the target it has."""
+        active = self.runs.pop(entity_id)
+        self._clear_issue(entity_id)
+        await self._async_save()
+        await self._async_leave(active)
+        self._notify(entity_id)
+
+    async def async_pause(self, entity_id: str, reason: str | None = None) -> None:
+        """Stop the run's clock; the thermostat holds its target on its own."""
+        active = self.runs[entity_id]
+        active.run = active.run.pause(dt_util.utcnow(), reason)
+        await self._async_save()
+        if reason is None:
+            await self._async_leave(active)
+        else:
+            self._raise_issue(entity_id, active, reason)
+        self.hass.bus.async_fire(
+            EVENT_PAUSED,
+            {"entity_id": entity_id, "profile": active.run.profile.name, "reason": reason},
+        )
+        self._notify(entity_id)
+
+    async def async_resume(self, entity_id: str) -> None:
+        """Go on from where the run was paused."""
+        active = self.runs[entity_id]
+        active.run = active.run.resume(dt_util.utcnow())
+        active.applied = None
+        self._clear_issue(entity_id)
+        await self._async_save()
+        await self._async_update(entity_id, dt_util.utcnow(), force=True)
+
+    async def async_next_step(self, entity_id: str) -> None:
+        """End the current step now."""
+        active = self.runs[entity_id]
+        now = dt_util.utcnow()
+        active.run = active.run.next_step(now, active.target.unit)
+        await self._async_save()
+        await self._async_update(entity_id, now, force=True)
+
+    # The runs' work
+
+    async def _async_tick(self, now: datetime) -> None:
+        for entity_id in list(self.runs):
+            await self._async_update(entity_id, now)
+
+    async def _async_update(self, entity_id: str, now: datetime, *, force: bool = False) -> None:
+        """Work out the run's position; record ended steps; write the target if it changed."""
+        if (active := self.runs.get(entity_id)) is None:
+            return
+        run, target = active.run, active.target
+        where = run.position(now, target.unit)
+        if where.ended != run.ended:
+            active.run = run.remember(where)
+            await self._async_save()
+            self._fire_steps(entity_id, active, run, where)
+        active.position = where
+        if where.finished:
+            await self._async_finish(entity_id, active)
+            return
+        self._notify(entity_id)
+        if active.run.paused or not target.available:
+            return
+        value = target.rounded(where.target)
+        if not (
+            active.waiting or value != active.applied or (value is not None and not target.followed)
+        ):
+            return
+        if (
+            not force
+            and not active.waiting
+            and active.applied_at is not None
+            and now - active.applied_at < MIN_WRITE_INTERVAL
+        ):
+            return
+        await self._async_write(entity_id, active, value, now)
+
+    async def _async_write(
+        self, entity_id: str, active: Active, value: float | None, now: datetime
+    ) -> None:
+        active.writing = True
+        try:
+            await active.target.async_follow(value)
+        except HomeAssistantError as err:
+            if not active.waiting:
+                _LOGGER.warning(
+                    "Profile %s: %s did not take %s (%s); it gets it once it answers",
+                    active.run.profile.name,
+                    entity_id,
+                    value,
+                    err,
+                )
+            active.waiting = True
+            return
+        finally:
+            active.writing = False
+        active.accepted = {active.applied, value}
+        active.applied, active.applied_at, active.waiting = value, now, False
+        active.target.show(True)  # noqa: FBT003
+
+    def _fire_steps(self, entity_id: str, active: Active, before: Run, where: Position) -> None:
+        profile = before.profile
+        for number in range(len(before.ended) + 1, len(where.ended) + 1):
+            if number < len(profile.steps):
+                self.hass.bus.async_fire(
+                    EVENT_STEP,
+                    {
+                        "entity_id": entity_id,
+                        "profile": profile.name,
+                        "step": number + 1,
+                        "steps": len(profile.steps),
+                        "description": describe(profile, number),
+                    },
+                )
+        del active  # the event says all
+
+    async def _async_finish(self, entity_id: str, active: Active) -> None:
+        """Past the last step: hold its temperature on the thermostat's own, forget the run."""
+        del self.runs[entity_id]
+        await self._async_save()
+        last = active.position.target if active.position else None
+        try:
+            await active.target.async_leave(active.target.rounded(last))
+        except HomeAssistantError as err:
+            _LOGGER.warning("Profile %s ended, but %s: %s", active.run.profile.name, entity_id, err)
+        active.target.show(False)  # noqa: FBT003
+        self.hass.bus.async_fire(
+            EVENT_FINISHED, {"entity_id": entity_id, "profile": active.run.profile.name}
+        )
+        self._notify(entity_id)
+
+    async def _async_leave(self, active: Active) -> None:
+        where = active.position
+        value = active.target.rounded(where.target) if where else None
+        if active.target.available:
+            try:
+                await active.target.async_leave(value if value is not None else active.applied)
+            except HomeAssistantError as err:
+                _LOGGER.warning("%s did not hold its target: %s", active.target.entity_id, err)
+        active.target.show(False)  # noqa: FBT003
+
+    # Watching the thermostats and the gravity sensors
+
+    @callback
+    def _async_state_changed(self, event: Event[EventStateChangedData]) -> None:
+        entity_id = event.data["entity_id"]
+        new = event.data["new_state"]
+        if new is None or new.state in (STATE_UNAVAILABLE, STATE_UNKNOWN):
+            return
+        if (active := self.runs.get(entity_id)) is not None:
+            self._thermostat_changed(entity_id, active)
+        for thermostat, gravity in list(self.runs.items()):
+            if gravity.run.gravity_source == entity_id:
+                self._gravity_changed(thermostat, gravity, new.state, new.last_updated)
+
+    def _thermostat_changed(self, entity_id: str, active: Active) -> None:
+        if active.writing or active.run.paused:
+            return
+        if active.waiting:
+            self.hass.async_create_task(self._async_update(entity_id, dt_util.utcnow()))
+            return
+        target = active.target
+        shown = target.shown
+        tolerance = target.step / 2 + 0.06
+        ours = any(
+            (shown is None and value is None)
+            or (shown is not None and value is not None and abs(shown - value) <= tolerance)
+            for value in active.accepted
+        )
+        if active.applied is not None and not target.followed:
+            reason = "its mode was changed on the thermostat"
+        elif ours:
+            return
+        elif shown is None:
+            reason = "it was turned off by hand"
+        else:
+            reason = f"its setpoint was changed to {shown:g} by hand"
+        _LOGGER.info("Profile %s on %s paused: %s", active.run.profile.name, entity_id, reason)
+        self.hass.async_create_task(self.async_pause(entity_id, reason))
+
+    def _gravity_changed(self, entity_id: str, active: Active, state: str, at: datetime) -> None:
+        try:
+            value = float(state)
+        except ValueError:
+            return
+        sg = value if value < 2 else 1 + value / (258.6 - value / 258.2 * 227.1)  # noqa: PLR2004 - °P
+        active.run.history.add(Reading(at, sg))
+        self.hass.async_create_task(self._async_update(entity_id, dt_util.utcnow()))
+
+    # Storing, telling
+
+    async def _async_save(self) -> None:
+        await self._store.async_save(
+            {"runs": {entity_id: a.run.to_dict() for entity_id, a in self.runs.items()}}
+        )
+
+    def _notify(self, entity_id: str) -> None:
+        async_dispatcher_send(self.hass, signal_run(entity_id))
+
+    def _raise_issue(self, entity_id: str, active: Active, reason: str) -> None:
+        state = self.hass.states.get(entity_id)
+        ir.async_create_issue(
+            self.hass,
+            DOMAIN,
+            f"profile_paused_{entity_id}",
+            is_fixable=False,
+            severity=ir.IssueSeverity.WARNING,
+            translation_key="profile_paused",
+            translation_placeholders={
+                "thermostat": state.name if state else entity_id,
+                "entity_id": entity_id,
+                "profile": active.run.profile.name,
+                "reason": reason,
+            },
+        )
+
+    def _clear_issue(self, entity_id: str) -> None:
+        ir.async_delete_issue(self.hass, DOMAIN, f"profile_paused_{entity_id}")
+
+
+def get_runner(hass: HomeAssistant) -> ProfileRunner:
+    """The runner (set up with the integration)."""
+    return hass.data[DATA_RUNNER]
