@@ -59,17 +59,20 @@ class GravityHistory:
             attenuation = self.attenuation()
             if attenuation is None or attenuation < gravity.attenuation - 1e-9:
                 return False
-        if gravity.stable_points is not None:
-            since = now - timedelta(hours=gravity.stable_hours or 0)
-            if self._readings[0].at > since:
-                return False  # the readings do not yet cover the whole window
-            # The window starts with the last reading at or before its start (what the gravity
-            # was then); a sensor silent for the whole window proves nothing.
-            before = [r.sg for r in self._readings if r.at <= since][-1:]
-            inside = [r.sg for r in self._readings if r.at > since]
-            if not inside:
-                return False
-            window = before + inside
-            if max(window) - min(window) > gravity.stable_points * POINT + 1e-9:
-                return False
-        return True
+        return gravity.stable_points is None or self._stable(gravity, now)
+
+    def _stable(self, gravity: Gravity, now: datetime) -> bool:
+        """
+        Whether the gravity moved at most the condition's points over its hours.
+
+        The window starts with the last reading at or before its start (what the gravity was
+        then); readings that do not reach back that far, or a sensor silent for the whole
+        window, prove nothing.
+        """
+        since = now - timedelta(hours=gravity.stable_hours or 0)
+        before = [r.sg for r in self._readings if r.at <= since][-1:]
+        inside = [r.sg for r in self._readings if r.at > since]
+        if not before or not inside:
+            return False
+        window = before + inside
+        return max(window) - min(window) <= (gravity.stable_points or 0) * POINT + 1e-9

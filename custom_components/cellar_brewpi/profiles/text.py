@@ -134,9 +134,9 @@ def _line(step: Step) -> str:
         conditions.append(f"gravity {_number(step.gravity.at_most)}")
     if step.gravity.attenuation is not None:
         conditions.append(f"attenuation {_number(step.gravity.attenuation)}%")
-    if step.gravity.stable_points is not None:
-        stable = step.gravity
-        conditions.append(f"stable {_number(stable.stable_points)}@{_number(stable.stable_hours or 0)}")
+    if (points := step.gravity.stable_points) is not None:
+        hours = step.gravity.stable_hours or 0
+        conditions.append(f"stable {_number(points)}@{_number(hours)}")
     if conditions:
         line += f" {step.combine} " + " and ".join(conditions)
     return line
