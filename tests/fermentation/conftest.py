@@ -1,0 +1,70 @@
+"""Fixtures for profiles in Home Assistant: the profiles entry with a few profiles."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from homeassistant.core import HomeAssistant
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.cellar_brewpi.const import CONF_KIND, DOMAIN, KIND_PROFILES
+from custom_components.cellar_brewpi.profiles import plain, text
+from tests.ha import *  # noqa: F403
+
+ALE = text.read(
+    "Ale",
+    """
+    hold 18 C for 3d
+    ramp to 21 C over 2d
+    hold 21 C for 2d
+    ramp to 2 C over 12h
+    """,
+)
+LAGER = text.read(
+    "Lager",
+    """
+    hold 10 C for 7d
+    ramp to 14 C over 2d
+    hold 14 C for 3d
+    ramp to 1 C over 2d
+    """,
+)
+GRAVITY = text.read(
+    "Gravity ale",
+    """
+    hold 18 C for 10d or gravity 1.012
+    hold 21 C for 2d and stable 1@24
+    hold 2 C for 1d
+    """,
+)
+
+
+def profile_subentry(profile: Any) -> dict[str, Any]:
+    """A profile as the subentry the UI makes."""
+    return {
+        "data": plain.to_dict(profile),
+        "subentry_type": "profile",
+        "title": profile.name,
+        "unique_id": None,
+    }
+
+
+@pytest.fixture
+def profiles_entry() -> MockConfigEntry:
+    """The profiles entry, with the ale, the lager and the gravity ale."""
+    return MockConfigEntry(
+        domain=DOMAIN,
+        title="Fermentation profiles",
+        data={CONF_KIND: KIND_PROFILES},
+        subentries_data=[profile_subentry(p) for p in (ALE, LAGER, GRAVITY)],
+    )
+
+
+@pytest.fixture
+async def loaded_profiles(hass: HomeAssistant, profiles_entry: MockConfigEntry) -> MockConfigEntry:
+    """The profiles entry, set up."""
+    profiles_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(profiles_entry.entry_id)
+    await hass.async_block_till_done()
+    return profiles_entry
