@@ -15,13 +15,13 @@ from typing import Any
 import probatio as vol
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import ATTR_ENTITY_ID
-from homeassistant.core import HomeAssistant, ServiceCall
+from homeassistant.core import HomeAssistant, ServiceCall, ServiceResponse, SupportsResponse
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import config_validation as cv
 from homeassistant.util import dt as dt_util
 
 from ..const import CONF_KIND, DOMAIN, KIND_PROFILES, SUBENTRY_PROFILE
-from ..profiles import Hold, Profile, ProfileError, Run, plain
+from ..profiles import Hold, Profile, ProfileError, Run, Unit, fermentrack, plain, remix, text
 from .runner import get_runner
 from .targets import Target
 
@@ -36,6 +36,9 @@ SERVICE_STOP = "stop_profile"
 SERVICE_PAUSE = "pause_profile"
 SERVICE_RESUME = "resume_profile"
 SERVICE_NEXT_STEP = "next_step"
+SERVICE_EXPORT = "export_profile"
+ATTR_FORMAT = "format"
+EXPORT_FORMATS = ("fermentrack", "remix", "yaml", "json", "steps")
 
 _THERMOSTAT = {vol.Required(ATTR_ENTITY_ID): cv.entity_domain("climate")}
 START_SCHEMA = vol.Schema(
@@ -46,6 +49,14 @@ START_SCHEMA = vol.Schema(
         vol.Optional(ATTR_ELAPSED): cv.time_period,
         vol.Optional(ATTR_GRAVITY_SENSOR): cv.entity_id,
         vol.Optional(ATTR_ORIGINAL_GRAVITY): vol.All(vol.Coerce(float), vol.Range(1.0, 1.2)),
+    }
+)
+
+
+EXPORT_SCHEMA = vol.Schema(
+    {
+        vol.Required(ATTR_PROFILE): cv.string,
+        vol.Required(ATTR_FORMAT, default="fermentrack"): vol.In(EXPORT_FORMATS),
     }
 )
 
@@ -162,9 +173,45 @@ async def _async_next_step(call: ServiceCall) -> None:
     await get_runner(call.hass).async_next_step(_running(call))
 
 
+def export(hass: HomeAssistant, profile: Profile, kind: str) -> str:
+    """The profile as text in one of `EXPORT_FORMATS`."""
+    if kind == "remix":
+        unit = Unit(hass.config.units.temperature_unit.removeprefix("°"))
+        return remix.write(profile, dt_util.now().replace(tzinfo=None, microsecond=0), unit)
+    writers = {
+        "fermentrack": fermentrack.write,
+        "yaml": plain.write_yaml,
+        "json": plain.write_json,
+        "steps": text.write,
+    }
+    try:
+        return writers[kind](profile)
+    except ProfileError as err:
+        raise _invalid("not_exportable", profile=profile.name, reason=err.reason) from err
+
+
+async def _async_export(call: ServiceCall) -> ServiceResponse:
+    name = call.data[ATTR_PROFILE]
+    profile = profiles_by_name(call.hass).get(name)
+    if profile is None:
+        raise _invalid("unknown_profile", profile=name)
+    return {
+        "profile": name,
+        "format": call.data[ATTR_FORMAT],
+        "text": export(call.hass, profile, call.data[ATTR_FORMAT]),
+    }
+
+
 def async_setup_profile_actions(hass: HomeAssistant) -> None:
     """Register the profile actions."""
     hass.services.async_register(DOMAIN, SERVICE_START, _async_start, schema=START_SCHEMA)
+    hass.services.async_register(
+        DOMAIN,
+        SERVICE_EXPORT,
+        _async_export,
+        schema=EXPORT_SCHEMA,
+        supports_response=SupportsResponse.ONLY,
+    )
     for service, handler in (
         (SERVICE_STOP, _async_stop),
         (SERVICE_PAUSE, _async_pause),
