@@ -90,7 +90,7 @@ class ProfileRunner:
             self.runs[entity_id] = active
             self._log_missed(entity_id, active, now)
         self._unsubscribe.append(
-            async_track_time_interval(self.hass, self._async_tick, TICK, name="profile runs")
+            async_track_time_interval(self.hass, self.async_tick, TICK, name="profile runs")
         )
         self._unsubscribe.append(
             self.hass.bus.async_listen(EVENT_STATE_CHANGED, self._async_state_changed)
@@ -179,7 +179,8 @@ class ProfileRunner:
 
     # The runs' work
 
-    async def _async_tick(self, now: datetime) -> None:
+    async def async_tick(self, now: datetime) -> None:
+        """What the timer runs every 30 s: every run works out its target for `now`."""
         for entity_id in list(self.runs):
             await self._async_update(entity_id, now)
 
