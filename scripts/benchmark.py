@@ -165,6 +165,7 @@ from custom_components.cellar_brewpi.const import (
     KIND_ALPHA_PANEL,
     MAX_POLL_INTERVAL,
 )
+from scripts.benchmark_profiles import bench_profiles
 from scripts.benchmark_recording import bench_recording
 from scripts.emulators.alpha_panel import AlphaPanelEmulator
 from scripts.emulators.brewpi import BrewPiEmulator
@@ -222,6 +223,7 @@ class Config:
     recording: bool = True
     cpu_controllers: int = 10
     cpu_window: int = 180
+    profile_ticks: int = 100
     """Seconds of each of the two real-time windows of the CPU per controller-hour; 0: not run."""
 
 
@@ -256,6 +258,8 @@ class EmulatorCounts:
     """Commands received, by command letter."""
     pushes: int
     """Control state changes, each announced with an unsolicited `T:` (BrewPi-ESP firmware)."""
+    panel_writes: int = 0
+    """Setpoint writes the panel received."""
 
     @property
     def polls(self) -> int:
@@ -277,15 +281,20 @@ class EmulatorCounts:
 
     def __sub__(self, other: EmulatorCounts) -> EmulatorCounts:
         commands = {k: v - other.commands.get(k, 0) for k, v in self.commands.items()}
-        return EmulatorCounts(commands, self.pushes - other.pushes)
+        return EmulatorCounts(
+            commands, self.pushes - other.pushes, self.panel_writes - other.panel_writes
+        )
 
 
-def _emulator_counts(emulators: Sequence[BrewPiEmulator]) -> EmulatorCounts:
+def _emulator_counts(
+    emulators: Sequence[BrewPiEmulator], panel: AlphaPanelEmulator | None
+) -> EmulatorCounts:
     commands: dict[str, int] = {}
     for emulator in emulators:
         for command in emulator.commands_received:
             commands[command[:1]] = commands.get(command[:1], 0) + 1
-    return EmulatorCounts(commands, sum(len(e.state_history) for e in emulators))
+    pushes = sum(len(e.state_history) for e in emulators)
+    return EmulatorCounts(commands, pushes, len(panel.writes) if panel else 0)
 
 
 async def serve_emulators(count: int, panel_slots: int, speedup: float) -> None:
@@ -323,7 +332,7 @@ async def serve_emulators(count: int, panel_slots: int, speedup: float) -> None:
     loop = asyncio.get_running_loop()
     while line := await loop.run_in_executor(None, sys.stdin.buffer.readline):
         if line.strip() == COUNTS_REQUEST:
-            counts = _emulator_counts(emulators)
+            counts = _emulator_counts(emulators, panel)
             print(COUNTS_PREFIX, json.dumps(asdict(counts)), flush=True)
     for emulator in emulators:
         await emulator.stop()
@@ -1252,6 +1261,10 @@ async def bench_home_assistant(config: Config) -> HomeAssistantRows:
                 rows += await bench_setpoints(hass, bench.climate_entity(0), config.setpoints)
                 rows += await bench_memory(bench, config.memory_controllers)
                 rows += await bench_panel(bench, emulators.panel_port, config)
+                # The vessels' writes without the page pause (a sleep, no CPU), as above.
+                with mock.patch.object(panel_client, "asyncio", SleepLog(page_pause=0.0)):
+                    figures = await bench_profiles(bench, emulators, config.profile_ticks)
+                rows += [Row(f.metric, f.target, f.measured, f.how) for f in figures]
             finally:
                 await bench.unload()
     finally:
@@ -1483,6 +1496,9 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
         help="seconds of real time of each of the CPU per controller-hour's two windows (idle, "
         "polling); 0 leaves the row out",
     )
+    parser.add_argument(
+        "--profile-ticks", type=_positive, default=100, help="profile ticks of 50 runs timed"
+    )
     parser.add_argument("--serve-emulators", type=_positive, help=argparse.SUPPRESS)
     parser.add_argument("--emulator-speedup", type=float, default=0.0, help=argparse.SUPPRESS)
     parser.add_argument("--no-panel", action="store_true", help=argparse.SUPPRESS)
@@ -1510,6 +1526,7 @@ def main(argv: list[str] | None = None) -> int:
         not args.no_recording,
         args.cpu_controllers,
         args.cpu_window,
+        args.profile_ticks,
     )
 
     started = time.perf_counter()
