@@ -19,6 +19,7 @@ from homeassistant.core import HomeAssistant, ServiceCall, ServiceResponse, Supp
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import config_validation as cv
 from homeassistant.util import dt as dt_util
+from homeassistant.util.hass_dict import HassKey
 
 from ..const import CONF_KIND, DOMAIN, KIND_PROFILES, SUBENTRY_PROFILE
 from ..profiles import Hold, Profile, ProfileError, Run, Unit, fermentrack, plain, remix, text
@@ -73,16 +74,26 @@ def profiles_entry(hass: HomeAssistant) -> ConfigEntry | None:
     )
 
 
+_PARSED: HassKey[dict[str, tuple[Any, Profile | None]]] = HassKey(f"{DOMAIN}_parsed_profiles")
+
+
 def profiles_by_name(hass: HomeAssistant) -> dict[str, Profile]:
-    """Every profile, by its name."""
+    """Every profile, by its name (each parsed once, again when its subentry changed)."""
     entry = profiles_entry(hass)
+    parsed = hass.data.setdefault(_PARSED, {})
     found: dict[str, Profile] = {}
-    for subentry in entry.subentries.values() if entry else ():
-        if subentry.subentry_type == SUBENTRY_PROFILE:
+    for subentry_id, subentry in entry.subentries.items() if entry else ():
+        if subentry.subentry_type != SUBENTRY_PROFILE:
+            continue
+        data, profile = parsed.get(subentry_id, (None, None))
+        if data is not subentry.data:
             try:
-                found[subentry.title] = plain.from_dict(subentry.data)
+                profile = plain.from_dict(subentry.data)
             except ProfileError:
-                continue
+                profile = None
+            parsed[subentry_id] = (subentry.data, profile)
+        if profile is not None:
+            found[subentry.title] = profile
     return found
 
 

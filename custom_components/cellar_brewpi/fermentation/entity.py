@@ -9,6 +9,7 @@ the runner's run for their thermostat and write their state only when what they 
 from __future__ import annotations
 
 from datetime import datetime
+from functools import lru_cache
 from typing import Any, override
 
 from homeassistant.components.climate import DOMAIN as CLIMATE_DOMAIN
@@ -23,11 +24,19 @@ from homeassistant.helpers.entity import Entity
 from homeassistant.util import dt as dt_util
 
 from ..const import DOMAIN
-from ..profiles import Unit, describe
+from ..profiles import Profile, Unit, describe
 from .actions import async_start, profiles_by_name
 from .runner import SIGNAL_PROFILES, Active, get_runner, signal_run
 
 NO_PROFILE = "none"
+
+
+@lru_cache(maxsize=256)
+def schedule(profile: Profile) -> list[str]:
+    """Every step of `profile` in words."""
+    return [describe(profile, index) for index in range(len(profile.steps))]
+
+
 UNITS = {Unit.CELSIUS: UnitOfTemperature.CELSIUS, Unit.FAHRENHEIT: UnitOfTemperature.FAHRENHEIT}
 
 
@@ -181,7 +190,7 @@ class ProfileStep(ProfileSensor):
             "profile": profile.name,
             "step": None if where.step is None else where.step + 1,
             "steps": len(profile.steps),
-            "schedule": [describe(profile, i) for i in range(len(profile.steps))],
+            "schedule": schedule(profile),
             "paused": run.paused,
             "pause_reason": run.pause_reason,
             "started": run.started_at.isoformat(),

@@ -63,6 +63,21 @@ class Active:
     accepted: set[float | None] = field(default_factory=set)  # targets the run wrote
     waiting: bool = True  # the thermostat still has to get the target for now
     writing: bool = False
+    shown: object = None  # what the profile entities were last told
+
+    def view(self) -> object:
+        """What the profile entities show of the run (they are told when it changes)."""
+        where = self.position
+        if where is None:
+            return None
+        return (
+            where.step,
+            where.target,
+            round(where.progress, 3),
+            where.step_ends,
+            self.run.paused,
+            self.run.pause_reason,
+        )
 
 
 class ProfileRunner:
@@ -198,7 +213,9 @@ class ProfileRunner:
         if where.finished:
             await self._async_finish(entity_id, active)
             return
-        self._notify(entity_id)
+        if (view := active.view()) != active.shown:
+            active.shown = view
+            self._notify(entity_id)
         if active.run.paused or not target.available:
             return
         value = target.rounded(where.target)

@@ -88,10 +88,19 @@ class Target:
         self.entity_id = entity_id
         self.context = context
         self._off_mode: str | None = None
+        self._found: ProfileThermostat | None = None
 
     @property
     def _own(self) -> ProfileThermostat | None:
-        return own_thermostat(self.hass, self.entity_id)
+        """The entity object, if one of this integration's: found once, again once reloaded."""
+        found = self._found
+        if (
+            found is None
+            or getattr(found, "hass", None) is None
+            or found.entity_id != self.entity_id
+        ):
+            found = self._found = own_thermostat(self.hass, self.entity_id)
+        return found
 
     @property
     def _state(self) -> State | None:
