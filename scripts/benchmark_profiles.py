@@ -155,6 +155,9 @@ async def _fourteen_days(
 ) -> Figure:
     runner = get_runner(hass)
     before = await emulators.counts()
+    first = position(PROFILE, timedelta(0), Unit.FAHRENHEIT).target
+    state = hass.states.get(vessel)
+    had = state is not None and state.attributes.get("temperature") == round(first or 0)
     started = dt_util.utcnow()
     for entity_id in (chamber, vessel):
         await _start(hass, entity_id, timedelta(0))
@@ -182,7 +185,8 @@ async def _fourteen_days(
         "Writes sent to the devices over a 14-day profile",
         "only on change",
         f"chamber {chamber_writes} writes for {chamber_changes} target changes (+1 to end in "
-        f"beer constant); vessel {counts.panel_writes} writes for {vessel_changes} changes",
+        f"beer constant); vessel {counts.panel_writes} writes for {vessel_changes} changes"
+        + (f" (its first target, {first:g} °F, it had already)" if had else ""),
         f"one run of the 14-day profile (hold 10 °C 7 d, ramp to 14 °C over 2 d, hold 3 d, ramp "
         f"to 2 °C over 2 d) on a BrewPi chamber (°C, step 0.1) and one on a panel vessel (°F, "
         f"step 1), ticked every 30 s of simulated time from the start to 1 minute past the end "
@@ -191,5 +195,3 @@ async def _fourteen_days(
         f"target included) computed by the profile library on the same times. Shortest time "
         f"between two writes to one thermostat: {gaps}; runs left at the end: {left}",
     )
-
-

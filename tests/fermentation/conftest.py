@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 from homeassistant.core import HomeAssistant
+from homeassistant.setup import async_setup_component
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.cellar_brewpi.const import CONF_KIND, DOMAIN, KIND_PROFILES
@@ -68,3 +69,41 @@ async def loaded_profiles(hass: HomeAssistant, profiles_entry: MockConfigEntry) 
     assert await hass.config_entries.async_setup(profiles_entry.entry_id)
     await hass.async_block_till_done()
     return profiles_entry
+
+
+ESP_CHAMBER = "climate.esp_chamber"
+HEATER = "input_boolean.heater"
+CHAMBER_SENSOR = "sensor.chamber_temperature"
+
+
+@pytest.fixture
+async def generic_thermostat(hass: HomeAssistant) -> str:
+    """Another integration's thermostat: Home Assistant's own generic_thermostat, heating with an
+    input_boolean on a sensor's reading, 0 to 30 °C in steps of 0.1."""
+    assert await async_setup_component(hass, "homeassistant", {})  # it switches with turn_on/off
+    assert await async_setup_component(hass, "input_boolean", {"input_boolean": {"heater": {}}})
+    hass.states.async_set(CHAMBER_SENSOR, "19.0", {"unit_of_measurement": "°C"})
+    assert await async_setup_component(
+        hass,
+        "climate",
+        {
+            "climate": [
+                {
+                    "platform": "generic_thermostat",
+                    "name": "ESP chamber",
+                    "heater": HEATER,
+                    "target_sensor": CHAMBER_SENSOR,
+                    "min_temp": 0,
+                    "max_temp": 30,
+                    "target_temp": 20,
+                    "initial_hvac_mode": "heat",
+                    "precision": 0.1,
+                    "target_temp_step": 0.1,
+                }
+            ]
+        },
+    )
+    await hass.async_block_till_done()
+    assert hass.states.get(ESP_CHAMBER).attributes["temperature"] == 20
+    assert hass.states.get(HEATER).state == "on"  # 19 °C, set to 20
+    return ESP_CHAMBER
