@@ -105,5 +105,4 @@ async def generic_thermostat(hass: HomeAssistant) -> str:
     )
     await hass.async_block_till_done()
     assert hass.states.get(ESP_CHAMBER).attributes["temperature"] == 20
-    assert hass.states.get(HEATER).state == "on"  # 19 °C, set to 20
     return ESP_CHAMBER

@@ -179,7 +179,7 @@ class ProfileRunner:
         """Go on from where the run was paused."""
         active = self.runs[entity_id]
         active.run = active.run.resume(dt_util.utcnow())
-        active.applied = None
+        active.applied = active.applied_at = None  # what it was set to by hand is not the run's
         self._clear_issue(entity_id)
         await self._async_save()
         await self._async_update(entity_id, dt_util.utcnow(), force=True)
@@ -188,8 +188,11 @@ class ProfileRunner:
         """End the current step now."""
         active = self.runs[entity_id]
         now = dt_util.utcnow()
-        active.run = active.run.next_step(now, active.target.unit)
+        before, unit = active.run, active.target.unit
+        where = before.next_step(now, unit).position(now, unit)
+        active.run = before.remember(where)
         await self._async_save()
+        self._fire_steps(entity_id, active, before, where)
         await self._async_update(entity_id, now, force=True)
 
     # The runs' work
@@ -251,7 +254,8 @@ class ProfileRunner:
             return
         finally:
             active.writing = False
-        active.accepted = {active.applied, value}
+        # The target before it too (a state still on its way); none before the run's first write.
+        active.accepted = {value} if active.applied_at is None else {active.applied, value}
         active.applied, active.applied_at, active.waiting = value, now, False
         active.target.show(True)  # noqa: FBT003
 

@@ -187,8 +187,10 @@ class Target:
             await self._call(SERVICE_SET_HVAC_MODE, {ATTR_HVAC_MODE: HVACMode.OFF})
             return
         data: dict[str, Any] = {ATTR_TEMPERATURE: target}
-        if state is not None and state.state == HVACMode.OFF and self._off_mode:
-            data[ATTR_HVAC_MODE] = self._off_mode  # back on after a span of control off
+        if state is not None and state.state != HVACMode.OFF:
+            self._off_mode = state.state  # the mode it runs in
+        elif state is not None and self._off_mode:
+            data[ATTR_HVAC_MODE] = self._off_mode  # back on after control off (a step's, a hand's)
         await self._call(SERVICE_SET_TEMPERATURE, data)
 
     async def async_leave(self, target: float | None) -> None:
