@@ -17,8 +17,20 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from homeassistant.const import EVENT_STATE_CHANGED, STATE_UNAVAILABLE, STATE_UNKNOWN
-from homeassistant.core import Context, Event, EventStateChangedData, HomeAssistant, callback
+from homeassistant.const import (
+    EVENT_STATE_CHANGED,
+    EVENT_STATE_REPORTED,
+    STATE_UNAVAILABLE,
+    STATE_UNKNOWN,
+)
+from homeassistant.core import (
+    Context,
+    Event,
+    EventStateChangedData,
+    EventStateReportedData,
+    HomeAssistant,
+    callback,
+)
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.dispatcher import async_dispatcher_send
@@ -109,6 +121,13 @@ class ProfileRunner:
         )
         self._unsubscribe.append(
             self.hass.bus.async_listen(EVENT_STATE_CHANGED, self._async_state_changed)
+        )
+        self._unsubscribe.append(
+            self.hass.bus.async_listen(
+                EVENT_STATE_REPORTED,
+                self._async_state_reported,
+                event_filter=self._is_gravity_source,
+            )
         )
         for entity_id in list(self.runs):
             await self._async_update(entity_id, now)
@@ -233,6 +252,13 @@ class ProfileRunner:
             and now - active.applied_at < MIN_WRITE_INTERVAL
         ):
             return
+        if value is not None and target.followed and target.rounded(target.shown) == value:
+            # It has the target already: a write that arrived as its link dropped (and so was
+            # reported failed), or one made before a restart. Writing again is no change.
+            active.accepted = {value} if active.applied_at is None else {active.applied, value}
+            active.applied, active.waiting = value, False
+            target.show(True)  # noqa: FBT003
+            return
         await self._async_write(entity_id, active, value, now)
 
     async def _async_write(
@@ -276,14 +302,42 @@ class ProfileRunner:
         del active  # the event says all
 
     async def _async_finish(self, entity_id: str, active: Active) -> None:
-        """Past the last step: hold its temperature on the thermostat's own, forget the run."""
-        del self.runs[entity_id]
-        await self._async_save()
+        """
+        Past the last step: hold its temperature on the thermostat's own, forget the run.
+
+        A thermostat that cannot take it now (offline as the profile ended) keeps the run until
+        it answers: forgotten, it would hold the last target the ramp gave it.
+        """
+        if active.writing:
+            return
         last = active.position.target if active.position else None
+        if not active.target.available:
+            active.waiting = True
+            return
+        active.writing = True
+        value = active.target.rounded(last)
         try:
-            await active.target.async_leave(active.target.rounded(last))
+            await active.target.async_leave(value)
+            if value is not None and active.target.rounded(active.target.shown) != value:
+                # A vessel holds what it has: after a jump past the end (or a restart), not
+                # the last temperature yet.
+                await active.target.async_follow(value)
         except HomeAssistantError as err:
-            _LOGGER.warning("Profile %s ended, but %s: %s", active.run.profile.name, entity_id, err)
+            if not active.waiting:
+                _LOGGER.warning(
+                    "Profile %s ended, but %s did not take its last temperature (%s); "
+                    "it gets it once it answers",
+                    active.run.profile.name,
+                    entity_id,
+                    err,
+                )
+            active.waiting = True
+            return
+        finally:
+            active.writing = False
+        if self.runs.get(entity_id) is active:
+            del self.runs[entity_id]
+            await self._async_save()
         active.target.show(False)  # noqa: FBT003
         self.hass.bus.async_fire(
             EVENT_FINISHED, {"entity_id": entity_id, "profile": active.run.profile.name}
@@ -313,6 +367,24 @@ class ProfileRunner:
         for thermostat, gravity in list(self.runs.items()):
             if gravity.run.gravity_source == entity_id:
                 self._gravity_changed(thermostat, gravity, new.state, new.last_updated)
+
+    @callback
+    def _is_gravity_source(self, data: EventStateReportedData) -> bool:
+        return any(a.run.gravity_source == data["entity_id"] for a in self.runs.values())
+
+    @callback
+    def _async_state_reported(self, event: Event[EventStateReportedData]) -> None:
+        """
+        A gravity sensor read the same again: a reading as well.
+
+        A stable gravity sends no state change, only reports: `stable` needs them.
+        """
+        new = event.data["new_state"]
+        if new.state in (STATE_UNAVAILABLE, STATE_UNKNOWN):
+            return
+        for thermostat, active in list(self.runs.items()):
+            if active.run.gravity_source == event.data["entity_id"]:
+                self._gravity_changed(thermostat, active, new.state, event.data["last_reported"])
 
     def _thermostat_changed(self, entity_id: str, active: Active) -> None:
         if active.writing or active.run.paused:
