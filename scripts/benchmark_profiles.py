@@ -15,6 +15,7 @@ The profile rows of the benchmark (`scripts.benchmark` runs them after the panel
 
 from __future__ import annotations
 
+import math
 import statistics
 import time
 from datetime import datetime, timedelta
@@ -83,7 +84,7 @@ def _changes(unit: Unit, step: float, until: timedelta) -> int:
     changes, last, at = 0, object(), timedelta(0)
     while at <= until:
         target = position(PROFILE, at, unit).target
-        rounded = None if target is None else round(round(target / step) * step, 2)
+        rounded = None if target is None else round(math.floor(target / step + 0.5) * step, 2)
         if rounded != last:
             changes, last = changes + 1, rounded
         at += TICK

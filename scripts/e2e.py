@@ -1,8 +1,13 @@
 """End-to-end: a real `hass` process (HA 2026.11.0) loads the integration against the emulators.
 
 Run by scripts/test in the develop toolchain. It writes a throw-away config folder with one entry
-for an emulated controller and one for an emulated Alpha panel, starts Home Assistant, waits
-until their entities exist and their data arrived, stops HA, and fails when the log holds any
+for an emulated controller, one for an emulated Alpha panel, the cellar services and the
+fermentation profiles (one profile), and a profile run on the controller's chamber stored as the
+runner stores it right after a start, 4 days ago: Home Assistant was down since, and the run is
+now in the middle of its ramp. It starts Home Assistant, waits until the entities exist, their
+data arrived and the run went on at the ramp's temperature for now (the chamber took it), kills
+Home Assistant with SIGKILL, starts it again on the same folder and waits until the run goes on
+again (the chamber has the target already), then stops it. It fails when either log holds any
 warning, error or deprecation notice from the integration (beyond HA's standard notice that a
 custom integration is loaded).
 """
@@ -16,12 +21,22 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from homeassistant.const import __version__ as ha_version
 
+from custom_components.cellar_brewpi.profiles import Run, Unit, plain, text
+
 STARTUP_TIMEOUT = 90.0
 STANDARD_NOTICE = "We found a custom integration cellar_brewpi which has not been tested"
+CHAMBER = "climate.brewpi_e2e"
+ALE = text.read(
+    "Ale", "hold 18 C for 3d\nramp to 21 C over 2d\nhold 21 C for 2d\nramp to 2 C over 12h\n"
+)
+STARTED = datetime.now(UTC) - timedelta(days=4)
+# On day 4 the ale is half way up its ramp (Fermentrack's rounding to 0.1).
+RAMP_TARGET = Run.start(ALE, STARTED).position(datetime.now(UTC), Unit.CELSIUS).target
 
 
 def start_emulator(module: str, *args: str) -> tuple[subprocess.Popen[str], int]:
@@ -41,7 +56,7 @@ def start_emulator(module: str, *args: str) -> tuple[subprocess.Popen[str], int]
 
 
 def config_entry_record(
-    entry_id: str, title: str, unique_id: str, data: dict[str, object]
+    entry_id: str, title: str, unique_id: str | None, data: dict[str, object]
 ) -> dict[str, object]:
     return {
         "entry_id": entry_id,
@@ -94,6 +109,23 @@ def _write_config(config: Path, brewpi_port: int, panel_port: int) -> None:
             "cellar_services-e2e",
             {"kind": "cellar_services", "cellar_name": "e2e"},
         ),
+        config_entry_record(
+            "01E2ECELLARPROFILES000000",
+            "Fermentation profiles",
+            None,
+            {"kind": "fermentation_profiles"},
+        )
+        | {
+            "subentries": [
+                {
+                    "data": plain.to_dict(ALE),
+                    "subentry_id": "01E2EPROFILEALE0000000000",
+                    "subentry_type": "profile",
+                    "title": ALE.name,
+                    "unique_id": None,
+                }
+            ]
+        },
     ]
     storage = {
         "version": 1,
@@ -102,58 +134,89 @@ def _write_config(config: Path, brewpi_port: int, panel_port: int) -> None:
         "data": {"entries": entries},
     }
     (config / ".storage" / "core.config_entries").write_text(json.dumps(storage))
+    # Stored as the runner stores it right after a start (no step ended yet), 4 days ago.
+    run = Run.start(ALE, STARTED)
+    runs = {
+        "version": 1,
+        "minor_version": 1,
+        "key": "cellar_brewpi.profile_runs",
+        "data": {"runs": {CHAMBER: run.to_dict()}},
+    }
+    (config / ".storage" / "cellar_brewpi.profile_runs").write_text(json.dumps(runs))
+
+
+def _run_hass(config: Path, name: str, wanted: tuple[str, ...], *, kill: bool) -> tuple[bool, str]:
+    """Start hass on `config` until its log holds `wanted`; stop it (SIGKILL with `kill`)."""
+    log_path = config / f"{name}.log"
+    with log_path.open("w") as log:
+        hass = subprocess.Popen(  # noqa: S603
+            [sys.executable, "-m", "homeassistant", "--config", str(config)],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    started = time.monotonic()
+    try:
+        while time.monotonic() - started < STARTUP_TIMEOUT:
+            text = log_path.read_text()
+            if all(w in text for w in wanted) or hass.poll() is not None:
+                break
+            time.sleep(0.5)
+        elapsed = time.monotonic() - started
+    finally:
+        hass.send_signal(signal.SIGKILL if kill else signal.SIGTERM)
+        hass.wait(timeout=60)
+    text = log_path.read_text()
+    loaded = all(w in text for w in wanted) and "(success: False)" not in text
+    how = "then killed (SIGKILL)" if kill else "then stopped"
+    print(f"e2e: {name}: Home Assistant {ha_version}; loaded: {loaded} ({elapsed:.1f} s), {how}")
+    if not loaded:
+        missing = [w for w in wanted if w not in text]
+        print(f"e2e: {name}: missing {missing}\n{text[-4000:]}")
+    return loaded, text
 
 
 def main() -> int:
-    """Run the check; 0 when HA 2026.11 loads the integration cleanly."""
+    """Run the check; 0 when HA 2026.11 loads the integration cleanly, twice."""
     brewpi, brewpi_port = start_emulator("brewpi", "--speedup", "1")
     panel, panel_port = start_emulator("alpha_panel", "--speedup", "1")
-    with tempfile.TemporaryDirectory() as tmp:
-        config = Path(tmp)
-        _write_config(config, brewpi_port, panel_port)
-        log_path = config / "hass.log"
-        with log_path.open("w") as log:
-            hass = subprocess.Popen(  # noqa: S603
-                [sys.executable, "-m", "homeassistant", "--config", str(config)],
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-        started = time.monotonic()
-        wanted = (
-            "Registered new climate.cellar_brewpi entity",
-            "Finished fetching BrewPi e2e data in",
-            "Finished fetching Alpha panel e2e data in",
-            "entity: binary_sensor.fv_10_1_glycol_valve",
-            "entity: binary_sensor.cellar_e2e_master_alarm",
-        )
-        try:
-            while time.monotonic() - started < STARTUP_TIMEOUT:
-                text = log_path.read_text()
-                if all(w in text for w in wanted) or hass.poll() is not None:
-                    break
-                time.sleep(0.5)
-            elapsed = time.monotonic() - started
-        finally:
-            hass.send_signal(signal.SIGTERM)
-            hass.wait(timeout=60)
-            for emulator in (brewpi, panel):
-                emulator.terminate()
-                emulator.wait(timeout=10)
-        text = log_path.read_text()
+    going_on = f"Profile Ale on {CHAMBER} goes on at step 2: target {RAMP_TARGET}"
+    wanted = (
+        "Registered new climate.cellar_brewpi entity",
+        "Finished fetching BrewPi e2e data in",
+        "Finished fetching Alpha panel e2e data in",
+        "entity: binary_sensor.fv_10_1_glycol_valve",
+        "entity: binary_sensor.cellar_e2e_master_alarm",
+        going_on,
+        f"Profile Ale: {CHAMBER} took {RAMP_TARGET}",  # the chamber confirmed it (debug)
+    )
+    # After the restart the entities exist already: what is fetched, the run going on, and the
+    # chamber found with the target (it took it before the kill).
+    again_wanted = (*wanted[1:3], going_on, f"Profile Ale: {CHAMBER} has {RAMP_TARGET} already")
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            config = Path(tmp)
+            _write_config(config, brewpi_port, panel_port)
+            first, first_log = _run_hass(config, "start", wanted, kill=True)
+            again, again_log = _run_hass(config, "after SIGKILL", again_wanted, kill=False)
+    finally:
+        for emulator in (brewpi, panel):
+            emulator.terminate()
+            emulator.wait(timeout=10)
+    missed = "while Home Assistant was not running, step 1 at"
     ours = [
         line
-        for line in text.splitlines()
+        for line in (first_log + again_log).splitlines()
         if re.search(r"WARNING|ERROR|CRITICAL|[Dd]eprecat", line)
         and "cellar_brewpi" in line
         and STANDARD_NOTICE not in line
     ]
-    loaded = all(w in text for w in wanted) and "(success: False)" not in text
-    print(f"e2e: Home Assistant {ha_version}; integration loaded: {loaded} ({elapsed:.1f} s)")
+    print(
+        f"e2e: the stored run went on at the ramp's {RAMP_TARGET} °C, the missed step logged: "
+        f"{missed in first_log}"
+    )
     for line in ours:
         print(f"e2e: {line}")
-    if not loaded:
-        print(text[-4000:])
-    return 0 if loaded and not ours else 1
+    return 0 if first and again and missed in first_log and not ours else 1
 
 
 if __name__ == "__main__":

@@ -255,6 +255,7 @@ class ProfileRunner:
         if value is not None and target.followed and target.rounded(target.shown) == value:
             # It has the target already: a write that arrived as its link dropped (and so was
             # reported failed), or one made before a restart. Writing again is no change.
+            _LOGGER.debug("Profile %s: %s has %s already", run.profile.name, entity_id, value)
             active.accepted = {value} if active.applied_at is None else {active.applied, value}
             active.applied, active.waiting = value, False
             target.show(True)  # noqa: FBT003
@@ -281,6 +282,7 @@ class ProfileRunner:
         finally:
             active.writing = False
         # The target before it too (a state still on its way); none before the run's first write.
+        _LOGGER.debug("Profile %s: %s took %s", active.run.profile.name, entity_id, value)
         active.accepted = {value} if active.applied_at is None else {active.applied, value}
         active.applied, active.applied_at, active.waiting = value, now, False
         active.target.show(True)  # noqa: FBT003

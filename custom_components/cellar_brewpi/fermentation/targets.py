@@ -9,6 +9,7 @@ actions, in the unit system's unit, rounded to its `target_temp_step`.
 
 from __future__ import annotations
 
+import math
 from typing import Any, Protocol, runtime_checkable
 
 from homeassistant.components.climate import (
@@ -151,11 +152,11 @@ class Target:
         return state is not None and HVACMode.OFF in state.attributes.get("hvac_modes", ())
 
     def rounded(self, value: float | None) -> float | None:
-        """`value` rounded to the thermostat's step."""
+        """`value` rounded to the thermostat's step, a half step up (50.5 °F to 51)."""
         if value is None:
             return None
         step = self.step
-        return round(round(value / step) * step, 2)
+        return round(math.floor(value / step + 0.5 + 1e-9) * step, 2)
 
     @property
     def shown(self) -> float | None:
