@@ -211,7 +211,7 @@ class ProfileRunner:
         where = before.next_step(now, unit).position(now, unit)
         active.run = before.remember(where)
         await self._async_save()
-        self._fire_steps(entity_id, active, before, where)
+        self._fire_steps(entity_id, before, where)
         await self._async_update(entity_id, now, force=True)
 
     # The runs' work
@@ -230,7 +230,7 @@ class ProfileRunner:
         if where.ended != run.ended:
             active.run = run.remember(where)
             await self._async_save()
-            self._fire_steps(entity_id, active, run, where)
+            self._fire_steps(entity_id, run, where)
         active.position = where
         if where.finished:
             await self._async_finish(entity_id, active)
@@ -287,7 +287,8 @@ class ProfileRunner:
         active.applied, active.applied_at, active.waiting = value, now, False
         active.target.show(True)  # noqa: FBT003
 
-    def _fire_steps(self, entity_id: str, active: Active, before: Run, where: Position) -> None:
+    def _fire_steps(self, entity_id: str, before: Run, where: Position) -> None:
+        """An event for each step that began since `before`."""
         profile = before.profile
         for number in range(len(before.ended) + 1, len(where.ended) + 1):
             if number < len(profile.steps):
@@ -301,7 +302,6 @@ class ProfileRunner:
                         "description": describe(profile, number),
                     },
                 )
-        del active  # the event says all
 
     async def _async_finish(self, entity_id: str, active: Active) -> None:
         """
