@@ -54,9 +54,8 @@ async def test_every_format_reads_back(hass: HomeAssistant, profiles: MockConfig
     csv = (await _export(hass, "Ale", "remix"))["text"]
     assert csv.splitlines()[0] == "date,temperature,days,Ale"
     again = remix.read(csv, Unit.CELSIUS)
-    assert remix.write(again, datetime(2026, 1, 1), Unit.CELSIUS) == remix.write(
-        ALE, datetime(2026, 1, 1), Unit.CELSIUS
-    )
+    start = datetime(2026, 1, 1)  # noqa: DTZ001 - Remix's dates are local, naive
+    assert remix.write(again, start, Unit.CELSIUS) == remix.write(ALE, start, Unit.CELSIUS)
     # Gravity conditions have no place in Fermentrack's table: the durations are kept.
     assert "| 10d" in (await _export(hass, "Gravity ale", "fermentrack"))["text"]
 
