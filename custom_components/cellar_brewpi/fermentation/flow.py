@@ -63,10 +63,6 @@ class ProfilesFlow(ConfigFlow):
         return self.async_create_entry(title=TITLE, data={CONF_KIND: KIND_PROFILES})
 
 
-def _problem(err: ProfileError) -> str:
-    return str(err)
-
-
 class ProfileSubentryFlow(ConfigSubentryFlow):
     """Write, import, copy or edit a profile."""
 
@@ -98,19 +94,25 @@ class ProfileSubentryFlow(ConfigSubentryFlow):
         self, user_input: dict[str, Any] | None = None
     ) -> SubentryFlowResult:
         """Name the profile and type its steps, one a line."""
+        return self._steps_form("write", user_input, user_input or {})
+
+    def _steps_form(
+        self, step_id: str, user_input: dict[str, Any] | None, suggested: dict[str, Any]
+    ) -> SubentryFlowResult:
+        """The name-and-steps form of `step_id`: saved when the steps read, else why not."""
         errors: dict[str, str] = {}
         problem = ""
         if user_input is not None:
             try:
                 profile = text.read(user_input[CONF_NAME], user_input[CONF_STEPS])
             except ProfileError as err:
-                errors["base"], problem = "invalid_profile", _problem(err)
+                errors["base"], problem = "invalid_profile", str(err)
             else:
                 if (done := self._save(profile, errors)) is not None:
                     return done
         return self.async_show_form(
-            step_id="write",
-            data_schema=self.add_suggested_values_to_schema(WRITE_SCHEMA, user_input or {}),
+            step_id=step_id,
+            data_schema=self.add_suggested_values_to_schema(WRITE_SCHEMA, suggested),
             errors=errors,
             description_placeholders={"problem": problem},
         )
@@ -139,7 +141,7 @@ class ProfileSubentryFlow(ConfigSubentryFlow):
                     (user_input.get(CONF_NAME) or "").strip() or None,
                 )
             except ProfileError as err:
-                errors["base"], problem = "invalid_profile", _problem(err)
+                errors["base"], problem = "invalid_profile", str(err)
             else:
                 if name := (user_input.get(CONF_NAME) or "").strip():
                     profile = Profile(name, profile.steps)
@@ -181,25 +183,9 @@ class ProfileSubentryFlow(ConfigSubentryFlow):
         self, user_input: dict[str, Any] | None = None
     ) -> SubentryFlowResult:
         """Edit the profile's name and steps (runs under way keep their own copy)."""
-        errors: dict[str, str] = {}
-        problem = ""
-        subentry = self._get_reconfigure_subentry()
-        if user_input is not None:
-            try:
-                profile = text.read(user_input[CONF_NAME], user_input[CONF_STEPS])
-            except ProfileError as err:
-                errors["base"], problem = "invalid_profile", _problem(err)
-            else:
-                if (done := self._save(profile, errors)) is not None:
-                    return done
-        current = plain.from_dict(subentry.data)
+        current = plain.from_dict(self._get_reconfigure_subentry().data)
         suggested = user_input or {CONF_NAME: current.name, CONF_STEPS: text.write(current)}
-        return self.async_show_form(
-            step_id="reconfigure",
-            data_schema=self.add_suggested_values_to_schema(WRITE_SCHEMA, suggested),
-            errors=errors,
-            description_placeholders={"problem": problem},
-        )
+        return self._steps_form("reconfigure", user_input, suggested)
 
 
 class ThermostatSubentryFlow(ConfigSubentryFlow):
