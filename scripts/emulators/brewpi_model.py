@@ -7,7 +7,8 @@ Chamber physics (first-order, explicit Euler in 1 s steps, temperatures in degC)
   fridge air: d/dt = (room - fridge)/7200 + (beer - fridge)/600 - 0.02*cooler + 0.015*heater
   beer:       d/dt = (fridge - beer)/28800   (large thermal mass, about 8 h time constant)
   room:       21 degC +- 0.4 degC over a simulated day
-Probes read in 1/16 degC steps (DS18B20 resolution).
+Probes read in 1/16 degC steps (DS18B20 resolution). `Chamber.cooler_works = False` is a dead
+compressor: the cooler switches on and off as before but cools nothing.
 
 Control is a simplified rewrite of the firmware's chamber mode (TempControl / ChamberMode):
 the beer error drives the fridge setting through PID within +-pidMax of beerSet; the fridge
@@ -112,13 +113,14 @@ class Chamber:
     heater_on: bool = False
     cooler_on: bool = False
     room_base: float = 21.0
+    cooler_works: bool = True  # a fault: False, and the cooler runs without cooling anything
 
     def step(self, dt: float, now: float) -> None:
         """Integrate `dt` simulated seconds."""
         self.room_temp = self.room_base + 0.4 * math.sin(2 * math.pi * now / 86400)
         fridge, beer = self.fridge_temp, self.beer_temp
         d_fridge = (self.room_temp - fridge) / 7200 + (beer - fridge) / 600
-        d_fridge += 0.015 * self.heater_on - 0.02 * self.cooler_on
+        d_fridge += 0.015 * self.heater_on - 0.02 * (self.cooler_on and self.cooler_works)
         self.fridge_temp += d_fridge * dt
         self.beer_temp += (fridge - beer) / 28800 * dt
 

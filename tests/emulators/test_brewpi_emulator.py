@@ -19,7 +19,7 @@ import pytest
 
 from scripts.emulators.brewpi import BrewPiEmulator
 from scripts.emulators.brewpi_json import JsonError, LenientJson
-from scripts.emulators.brewpi_model import State
+from scripts.emulators.brewpi_model import Controller, State
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Callable
@@ -553,3 +553,17 @@ def _cycles(history: list[tuple[float, int]], on_states: set[State]) -> tuple[li
             on.append(time - started)
             started, stopped = None, time
     return on, off
+
+
+def test_a_dead_cooler_runs_without_cooling() -> None:
+    """The `cooler_works` fault: the controller cools all along, the air only warms."""
+    controller = Controller(
+        temp_format="C", low_delay=False, beer_probe=True, fridge_probe=True, room_sensor=True
+    )
+    controller.chamber.cooler_works = False
+    controller.set_beer_setting(15.0)
+    fridge = controller.chamber.fridge_temp
+    controller.advance(2 * 3600)
+    assert controller.state in {State.COOLING, State.COOLING_MIN_TIME}
+    assert controller.chamber.cooler_on
+    assert controller.chamber.fridge_temp > fridge
