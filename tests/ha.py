@@ -71,6 +71,10 @@ def auto_enable_custom_integrations(enable_custom_integrations: None, socket_ena
     """Let Home Assistant load the integration from custom_components/."""
 
 
+SNAPSHOT_TIME = "2025-03-01T12:00:00+00:00"
+"""The clock of the platform snapshots (the alarms' attributes hold times)."""
+
+
 @pytest.fixture
 def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
     """Snapshots through HA's extension (ids and timestamps left out)."""

@@ -76,3 +76,6 @@ CONF_MASTER_ALARM_MINUTES: Final = "master_alarm_minutes"
 DEFAULT_MASTER_ALARM_MINUTES: Final = 5
 # At most one CloudWatch heartbeat a minute: the alarm sums heartbeats per 60 s period.
 HEARTBEAT_MIN_INTERVAL: Final = 55.0
+
+# Alarms of each chamber and vessel (`alarms`): their thresholds, in the entry's options
+CONF_ALARMS: Final = "alarms"

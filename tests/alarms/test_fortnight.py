@@ -24,13 +24,14 @@ START = datetime(2025, 3, 1, tzinfo=UTC)
 DAYS = 14
 RESTART_AT = 7 * 24 * 60  # minutes: a 3-minute restart with the rules stored and read back
 
+
 def ale_target(day: float) -> tuple[float, bool]:
     """An ale in °C at `day` (and whether it ramps): 18 for 3 days, up to 21 over 2, crash to 2."""
-    if day < 3:  # noqa: PLR2004
+    if day < 3:
         return 18.0, False
-    if day < 5:  # noqa: PLR2004
+    if day < 5:
         return 18.0 + 3.0 * (day - 3) / 2, True
-    if day < 8:  # noqa: PLR2004
+    if day < 8:
         return 21.0, False
     return 2.0, False
 
@@ -75,11 +76,11 @@ def chamber_samples(seed: int, *, cooler_works: bool = True) -> Iterator[Sample]
 
 def lager_target(day: float) -> tuple[float, bool]:
     """A vessel's lager in °F: 50 for 7 days, free rise to 58 over a day, 5 days, crash to 34."""
-    if day < 7:  # noqa: PLR2004
+    if day < 7:
         return 50.0, False
-    if day < 8:  # noqa: PLR2004
+    if day < 8:
         return 50.0 + 8.0 * (day - 7), True
-    if day < 12:  # noqa: PLR2004
+    if day < 12:
         return 58.0, False
     return 34.0, False
 
@@ -145,7 +146,9 @@ def test_a_chamber_whose_cooler_does_nothing() -> None:
 
 
 def test_a_vessel_whose_glycol_does_nothing() -> None:
-    fired = turn_ons(vessel_samples(1, CellarModel(glycol_coefficient=0.0)), AlarmSettings.for_unit("F"))
+    fired = turn_ons(
+        vessel_samples(1, CellarModel(glycol_coefficient=0.0)), AlarmSettings.for_unit("F")
+    )
     assert fired["cooling_failure"]
     assert fired["wrong_direction"]
     assert fired["off_target"]

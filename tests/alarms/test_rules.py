@@ -45,12 +45,18 @@ def series(
     **extra: object,
 ) -> list[Sample]:
     return [
-        Sample(at=at(m), temperature=temperature(m), target=target, action=action, **extra)  # type: ignore[arg-type]
+        Sample(
+            at=at(m),
+            temperature=temperature(m),
+            target=target,
+            action=action,
+            **extra,  # type: ignore[arg-type]
+        )
         for m in minutes
     ]
 
 
-# --- wrong direction -------------------------------------------------------------------------------
+# --- wrong direction -----------------------------------------------------------------------------
 
 
 def test_wrong_direction_rising_while_cooling_above_target() -> None:
@@ -132,7 +138,7 @@ def test_wrong_direction_bounds_its_history() -> None:
     assert len(rule.history) <= 121
 
 
-# --- off target ------------------------------------------------------------------------------------
+# --- off target ----------------------------------------------------------------------------------
 
 
 def test_off_target_after_its_minutes() -> None:
@@ -179,7 +185,7 @@ def test_off_target_off_without_a_target() -> None:
     assert not rule.on
 
 
-# --- cooling failure -------------------------------------------------------------------------------
+# --- cooling failure -----------------------------------------------------------------------------
 
 
 def test_cooling_failure_when_cooling_does_not_bring_it_down() -> None:
@@ -228,7 +234,7 @@ def test_cooling_failure_keeps_its_state_without_a_valve_reading() -> None:
     assert rule.on
 
 
-# --- probe lost ------------------------------------------------------------------------------------
+# --- probe lost ----------------------------------------------------------------------------------
 
 
 def test_probe_lost_once_a_probe_that_read_reads_nothing() -> None:
@@ -247,7 +253,7 @@ def test_probe_lost_once_a_probe_that_read_reads_nothing() -> None:
     assert not rule.on
 
 
-# --- every rule ------------------------------------------------------------------------------------
+# --- every rule ----------------------------------------------------------------------------------
 
 
 def _failing_cooler(minutes: Iterable[int] = range(90)) -> list[Sample]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import random
 
 import pytest
@@ -41,6 +42,6 @@ def test_thin_keeps_the_ends_and_spreads_evenly() -> None:
     assert len(chosen) == 60
     assert chosen[0] == 0
     assert chosen[-1] == 999
-    gaps = {b - a for a, b in zip(chosen, chosen[1:], strict=False)}
+    gaps = {b - a for a, b in itertools.pairwise(chosen)}
     assert gaps <= {16, 17}
     assert thin(points[:10], 60) == points[:10]

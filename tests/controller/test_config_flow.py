@@ -34,6 +34,17 @@ from scripts.emulators.alpha_panel import AlphaPanelEmulator
 from scripts.emulators.brewpi import BrewPiEmulator
 from scripts.victoria_metrics import free_port
 
+ALARM_DEFAULTS = {
+    "direction_minutes": 60.0,
+    "direction_margin": 1.0,
+    "direction_slope": 0.2,
+    "off_target_degrees": 2.0,
+    "off_target_minutes": 60.0,
+    "settle_hours": 24.0,
+    "cooling_minutes": 60.0,
+    "cooling_drop": 0.3,
+}
+
 
 @pytest.fixture(autouse=True)
 def fast_handshake() -> Iterator[None]:
@@ -381,11 +392,58 @@ async def test_reconfigure_serial(hass: HomeAssistant) -> None:
 async def test_options_flow(hass: HomeAssistant, loaded_entry: MockConfigEntry) -> None:
     result = await hass.config_entries.options.async_init(loaded_entry.entry_id)
     assert result["type"] is FlowResultType.FORM
+    # The alarm thresholds suggested are the defaults of the controller's unit (°C).
+    suggested = {
+        str(marker): marker.description["suggested_value"]
+        for marker in result["data_schema"].schema
+    }
+    assert suggested == {CONF_POLL_INTERVAL: 60, **ALARM_DEFAULTS}
     result = await hass.config_entries.options.async_configure(
-        result["flow_id"], {CONF_POLL_INTERVAL: 30}
+        result["flow_id"], {**suggested, CONF_POLL_INTERVAL: 30, "off_target_degrees": 3}
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
     await hass.async_block_till_done()
-    assert loaded_entry.options == {CONF_POLL_INTERVAL: 30}
+    assert loaded_entry.options == {
+        CONF_POLL_INTERVAL: 30,
+        "alarms": {**ALARM_DEFAULTS, "off_target_degrees": 3.0},
+    }
     assert loaded_entry.runtime_data.update_interval is not None
     assert loaded_entry.runtime_data.update_interval.total_seconds() == 30
+    # The reloaded chamber's alarms take the thresholds.
+    alarm = next(
+        e
+        for e in hass.data["entity_components"]["binary_sensor"].entities
+        if e.entity_id == "binary_sensor.brewpi_fermenter1_off_target"
+    )
+    assert alarm.rule.settings.off_target_degrees == 3.0
+
+
+@pytest.mark.parametrize(
+    ("changes", "errors"),
+    [
+        (
+            {CONF_POLL_INTERVAL: 120, "direction_minutes": 10},
+            {"direction_minutes": "alarm_window_too_short"},
+        ),
+        (
+            {CONF_POLL_INTERVAL: 600, "direction_minutes": 30, "cooling_minutes": 15},
+            {
+                "direction_minutes": "alarm_window_too_short",
+                "cooling_minutes": "alarm_period_too_short",
+            },
+        ),
+        ({"cooling_drop": 2.0}, {"cooling_drop": "alarm_drop_too_large"}),
+    ],
+)
+async def test_options_flow_refuses_alarm_thresholds_that_cannot_work(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    changes: dict[str, float],
+    errors: dict[str, str],
+) -> None:
+    result = await hass.config_entries.options.async_init(loaded_entry.entry_id)
+    user_input = {CONF_POLL_INTERVAL: 60, **ALARM_DEFAULTS, **changes}
+    result = await hass.config_entries.options.async_configure(result["flow_id"], user_input)
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == errors
+    assert loaded_entry.options == {}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from unittest.mock import patch
 
 import pytest
+from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import ATTR_ENTITY_ID, STATE_ON, STATE_UNKNOWN, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
@@ -16,7 +17,7 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from syrupy.assertion import SnapshotAssertion
 
 from scripts.emulators.brewpi import BrewPiEmulator
-from tests.ha import Advance
+from tests.ha import SNAPSHOT_TIME, Advance
 
 PREFIX = "brewpi_fermenter1"
 
@@ -27,12 +28,14 @@ PREFIX = "brewpi_fermenter1"
 )
 async def test_platform_snapshot(
     hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
     enable_all_entities: None,
     config_entry: MockConfigEntry,
     entity_registry: er.EntityRegistry,
     snapshot: SnapshotAssertion,
     platform: Platform,
 ) -> None:
+    freezer.move_to(SNAPSHOT_TIME)  # the alarms' attributes hold times
     with patch("custom_components.cellar_brewpi.PLATFORMS", [platform]):
         config_entry.add_to_hass(hass)
         assert await hass.config_entries.async_setup(config_entry.entry_id)

@@ -263,7 +263,13 @@ async def test_options_menu(hass: HomeAssistant, loaded_panel: MockConfigEntry) 
     result = await hass.config_entries.options.async_init(loaded_panel.entry_id)
     assert result["type"] is FlowResultType.MENU
     assert result["step_id"] == "init"
-    assert result["menu_options"] == ["settings", "add_vessel", "edit_vessel", "remove_vessels"]
+    assert result["menu_options"] == [
+        "settings",
+        "alarms",
+        "add_vessel",
+        "edit_vessel",
+        "remove_vessels",
+    ]
 
 
 async def test_options_settings(hass: HomeAssistant, loaded_panel: MockConfigEntry) -> None:
@@ -382,7 +388,11 @@ async def test_options_add_vessel(
     panel = _device(device_registry, loaded_panel, "")
     assert device.via_device_id == panel.id
     assert sorted(e.entity_id for e in er.async_entries_for_device(entity_registry, device.id)) == [
+        "binary_sensor.fv_30_1_cooling_failure",
         "binary_sensor.fv_30_1_glycol_valve",
+        "binary_sensor.fv_30_1_off_target",
+        "binary_sensor.fv_30_1_probe_lost",
+        "binary_sensor.fv_30_1_wrong_direction",
         "climate.fv_30_1",
         "select.fv_30_1_profile",
         "sensor.fv_30_1_batch_number",
@@ -484,8 +494,9 @@ async def test_options_remove_vessels(
     assert sorted(e.entity_id for e in entities if e.domain == "climate") == [
         f"climate.{name}" for name in kept
     ]
-    # The link, and per vessel: thermostat, temperature, setpoint, valve, beer, batch, days.
-    assert len(entities) == 1 + 12 * len(kept)  # as in test_a_panel_has_no_buttons
+    # The link, and per vessel: thermostat, temperature, setpoint, valve, beer, batch, days,
+    # the profile's five and the four alarms (the sentinel, slot 9, is removed in both).
+    assert len(entities) == 1 + 16 * len(kept)  # as in test_a_panel_has_no_buttons
     for entity_id in (
         "climate.walk_in",
         "sensor.bt_10_1_temperature",
@@ -496,5 +507,6 @@ async def test_options_remove_vessels(
 
     # With no vessels left there is nothing to edit or remove.
     result = await hass.config_entries.options.async_init(loaded_panel.entry_id)
-    expected = ["settings", "add_vessel"] + (["edit_vessel", "remove_vessels"] if kept else [])
+    expected = ["settings", "alarms", "add_vessel"]
+    expected += ["edit_vessel", "remove_vessels"] if kept else []
     assert result["menu_options"] == expected

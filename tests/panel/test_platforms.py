@@ -5,6 +5,7 @@ from __future__ import annotations
 from unittest.mock import patch
 
 import pytest
+from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNKNOWN, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
@@ -16,7 +17,7 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from syrupy.assertion import SnapshotAssertion
 
 from scripts.emulators.alpha_panel import AlphaPanelEmulator
-from tests.ha import SENTINEL, VESSELS
+from tests.ha import SENTINEL, SNAPSHOT_TIME, VESSELS
 
 
 @pytest.mark.parametrize(
@@ -24,11 +25,13 @@ from tests.ha import SENTINEL, VESSELS
 )
 async def test_platform_snapshot(
     hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
     panel_entry: MockConfigEntry,
     entity_registry: er.EntityRegistry,
     snapshot: SnapshotAssertion,
     platform: Platform,
 ) -> None:
+    freezer.move_to(SNAPSHOT_TIME)  # the alarms' attributes hold times
     with patch("custom_components.cellar_brewpi.PLATFORMS", [platform]):
         panel_entry.add_to_hass(hass)
         assert await hass.config_entries.async_setup(panel_entry.entry_id)
@@ -42,8 +45,9 @@ async def test_a_panel_has_no_buttons(
     entries = er.async_entries_for_config_entry(entity_registry, loaded_panel.entry_id)
     assert {e.domain for e in entries} == {"binary_sensor", "climate", "select", "sensor"}
     # The link, and per vessel: thermostat, temperature, setpoint, valve, beer, batch, days,
-    # and the profile's select, target, step, progress and next change.
-    assert len(entries) == 1 + 12 * 9
+    # and the profile's select, target, step, progress and next change; the four alarms on
+    # every vessel but the unused sentinel (slot 9).
+    assert len(entries) == 1 + 12 * 9 + 4 * 8
 
 
 async def test_sensors_and_valves_show_the_panel(

@@ -62,9 +62,7 @@ class AlarmSettings:
         """The defaults for a unit ("C" or "F"), with what `options` sets over them."""
         settings = FAHRENHEIT_DEFAULTS if unit.upper() == "F" else CELSIUS_DEFAULTS
         known = {f.name for f in fields(cls)}
-        return replace(
-            settings, **{k: float(v) for k, v in (options or {}).items() if k in known}
-        )
+        return replace(settings, **{k: float(v) for k, v in (options or {}).items() if k in known})
 
     def as_options(self) -> dict[str, float]:
         """The settings a form shows and the options store (the gap is not one)."""

@@ -115,9 +115,7 @@ class Rule:
 
 def _plain(reason: dict[str, Any]) -> dict[str, Any]:
     """The reason with its times as `{"at": seconds}` (JSON has no time)."""
-    return {
-        k: ({"at": v.timestamp()} if isinstance(v, datetime) else v) for k, v in reason.items()
-    }
+    return {k: ({"at": v.timestamp()} if isinstance(v, datetime) else v) for k, v in reason.items()}
 
 
 class WrongDirection(Rule):

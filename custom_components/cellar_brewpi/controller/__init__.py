@@ -19,7 +19,7 @@ from ..const import DOMAIN, KIND_BREWPI, STALE_POLL_INTERVALS
 from ..fermentation import profile_entities
 from ..hub import ControllerReading, FreshReadings, device_tag, get_hub
 from ..kinds import Kind
-from . import sensor
+from . import alarms, sensor
 from .binary_sensor import ControllerConnectivity
 from .button import RebootButton
 from .climate import ChamberThermostat
@@ -84,7 +84,10 @@ KIND = Kind(
     key=KIND_BREWPI,
     async_setup_entry=async_setup_entry,
     platforms={
-        Platform.BINARY_SENSOR: lambda coordinator: [ControllerConnectivity(coordinator)],
+        Platform.BINARY_SENSOR: lambda coordinator: [
+            ControllerConnectivity(coordinator),
+            *alarms.entities(coordinator),
+        ],
         Platform.BUTTON: lambda coordinator: [RebootButton(coordinator)],
         Platform.CLIMATE: lambda coordinator: [ChamberThermostat(coordinator)],
         Platform.SELECT: _profile_entities(Platform.SELECT),

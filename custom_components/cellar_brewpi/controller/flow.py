@@ -13,8 +13,10 @@ from homeassistant.helpers.selector import SerialPortSelector, TextSelector
 from homeassistant.helpers.service_info.zeroconf import ZeroconfServiceInfo
 
 from ..addresses import async_abort_if_address_taken, async_abort_if_port_taken
+from ..alarm_options import alarm_input, alarm_schema, alarm_suggestions
 from ..brewpi import BrewPiConnectionError, BrewPiProtocolError, VersionInfo
 from ..const import (
+    CONF_ALARMS,
     CONF_CONNECTION_TYPE,
     CONF_KIND,
     CONF_POLL_INTERVAL,
@@ -196,14 +198,31 @@ class ControllerFlow(ConfigFlow):
 
 
 class ControllerOptionsFlow(OptionsFlowWithReload):
-    """How often the controller is polled."""
+    """How often the controller is polled, and the chamber's alarm thresholds."""
+
+    def _unit(self) -> str:
+        """The controller's unit, as its last reading gave it ("C" before any)."""
+        coordinator = getattr(self.config_entry, "runtime_data", None)
+        data = getattr(coordinator, "data", None)
+        return data.constants.temp_format if data is not None else "C"
 
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
-        """Edit the poll interval."""
+        """Edit the poll interval and the alarm thresholds (degrees in the controller's unit)."""
+        unit = self._unit()
+        errors: dict[str, str] = {}
         if user_input is not None:
-            return self.async_create_entry(
-                data={CONF_POLL_INTERVAL: int(user_input[CONF_POLL_INTERVAL])}
-            )
-        current = self.config_entry.options.get(CONF_POLL_INTERVAL, DEFAULT_POLL_INTERVAL)
-        schema = vol.Schema({vol.Required(CONF_POLL_INTERVAL, default=current): POLL_INTERVAL})
-        return self.async_show_form(step_id="init", data_schema=schema)
+            poll = int(user_input[CONF_POLL_INTERVAL])
+            alarms, errors = alarm_input(user_input, poll)
+            if not errors:
+                return self.async_create_entry(data={CONF_POLL_INTERVAL: poll, CONF_ALARMS: alarms})
+        options = self.config_entry.options
+        suggested = {
+            CONF_POLL_INTERVAL: options.get(CONF_POLL_INTERVAL, DEFAULT_POLL_INTERVAL),
+            **alarm_suggestions(unit, options.get(CONF_ALARMS)),
+        }
+        schema = vol.Schema({vol.Required(CONF_POLL_INTERVAL): POLL_INTERVAL, **alarm_schema(unit)})
+        return self.async_show_form(
+            step_id="init",
+            data_schema=self.add_suggested_values_to_schema(schema, user_input or suggested),
+            errors=errors,
+        )

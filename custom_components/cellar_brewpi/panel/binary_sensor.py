@@ -1,4 +1,4 @@
-"""The panel's link, and each vessel's glycol valve."""
+"""The panel's link, and each vessel's glycol valve and problem sensors."""
 
 from __future__ import annotations
 
@@ -8,15 +8,17 @@ from homeassistant.components.binary_sensor import BinarySensorDeviceClass, Bina
 
 from ..alpha_panel import Slot
 from ..entity import LinkSensor
+from . import alarms
 from .coordinator import PanelCoordinator
 from .entity import PanelEntity, VesselEntity
 
 
 def entities(coordinator: PanelCoordinator) -> list[BinarySensorEntity]:
-    """The panel's link sensor and each vessel's valve."""
+    """The panel's link sensor, each vessel's valve and its alarms (`alarms`)."""
     return [
         PanelConnectivity(coordinator),
         *(GlycolValve(coordinator, s) for s in coordinator.slots),
+        *alarms.entities(coordinator),
     ]
 
 

@@ -1,4 +1,4 @@
-"""Options of an Alpha panel: its vessel table, the setpoint limits and step, and polling."""
+"""Options of an Alpha panel: its vessel table, setpoint limits and step, polling, alarms."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from homeassistant.helpers.selector import (
     TextSelector,
 )
 
+from ..alarm_options import alarm_input, alarm_schema, alarm_suggestions
 from ..alpha_panel import (
     ADDRESS_BASE,
     DEFAULT_PAGES,
@@ -23,6 +24,7 @@ from ..alpha_panel import (
 )
 from ..const import (
     CONF_ADDRESS,
+    CONF_ALARMS,
     CONF_LABEL,
     CONF_MAX_SET_POINT,
     CONF_MIN_SET_POINT,
@@ -91,7 +93,7 @@ class PanelOptionsFlow(OptionsFlowWithReload):
 
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:  # noqa: ARG002
         """Choose what to change."""
-        options = ["settings", "add_vessel"]
+        options = ["settings", "alarms", "add_vessel"]
         if self._vessels:
             options += ["edit_vessel", "remove_vessels"]
         return self.async_show_menu(step_id="init", menu_options=options)
@@ -130,6 +132,24 @@ class PanelOptionsFlow(OptionsFlowWithReload):
         return self.async_show_form(
             step_id="settings",
             data_schema=self.add_suggested_values_to_schema(schema, user_input or suggested),
+            errors=errors,
+        )
+
+    async def async_step_alarms(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """The vessels' alarm thresholds (degrees in °F, the panel's unit)."""
+        errors: dict[str, str] = {}
+        options = self.config_entry.options
+        if user_input is not None:
+            poll = options.get(CONF_POLL_INTERVAL, DEFAULT_POLL_INTERVAL)
+            alarms, errors = alarm_input(user_input, poll)
+            if not errors:
+                return self._save(**{CONF_ALARMS: alarms})
+        suggested = alarm_suggestions("F", options.get(CONF_ALARMS))
+        return self.async_show_form(
+            step_id="alarms",
+            data_schema=self.add_suggested_values_to_schema(
+                vol.Schema(alarm_schema("F")), user_input or suggested
+            ),
             errors=errors,
         )
 
