@@ -21,6 +21,7 @@ from homeassistant.components.climate import (
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers.restore_state import ExtraStoredData, RestoreEntity
 
+from ..audit import fire_setpoint_changed
 from ..brewpi import ControlMode, ControlSettings, ControlState
 from ..const import DOMAIN, PRESET_BEER_CONSTANT, PRESET_BEER_PROFILE, PRESET_FRIDGE_CONSTANT
 from ..entity import Thermostat, requested_temperature
@@ -237,8 +238,34 @@ class ChamberThermostat(ControllerEntity, Thermostat, RestoreEntity):
             case _:
                 return None
 
+    def _audited(self) -> tuple[str, float | None]:
+        """The mode (a preset, or `off`) and the setpoint it has (or restores when turned on)."""
+        mode = self._mode
+        if mode is ControlMode.OFF:
+            return MODE_KEYS[mode], self._last_control.set_point(self._last_control.mode)
+        return MODE_KEYS[mode], self.native_target_temperature
+
+    def _fire_audit(self, before: tuple[str, float | None]) -> None:
+        """The setpoint or the preset changed by a service call: the call's context made it."""
+        mode, set_point = self._audited()
+        fire_setpoint_changed(
+            self.hass,
+            self.entity_id,
+            before=before[1],
+            after=set_point,
+            unit=self.unit,
+            context=self._context,
+            mode=mode,
+            from_mode=before[0],
+        )
+
     @override
     async def async_set_temperature(self, **kwargs: Any) -> None:
+        before = self._audited()
+        await self._async_set_temperature(**kwargs)
+        self._fire_audit(before)
+
+    async def _async_set_temperature(self, **kwargs: Any) -> None:
         temperature = requested_temperature(kwargs)
         if (hvac_mode := kwargs.get(ATTR_HVAC_MODE)) == HVACMode.OFF:
             await self.async_turn_off()
@@ -278,6 +305,11 @@ class ChamberThermostat(ControllerEntity, Thermostat, RestoreEntity):
 
     @override
     async def async_set_preset_mode(self, preset_mode: str) -> None:
+        before = self._audited()
+        await self._async_set_preset_mode(preset_mode)
+        self._fire_audit(before)
+
+    async def _async_set_preset_mode(self, preset_mode: str) -> None:
         if preset_mode == PRESET_BEER_CONSTANT:
             mode = ControlMode.BEER_CONSTANT
         elif preset_mode == PRESET_FRIDGE_CONSTANT:
@@ -395,6 +427,9 @@ class ChamberThermostat(ControllerEntity, Thermostat, RestoreEntity):
             },
         )
 
+
+MODE_KEYS: dict[ControlMode, str] = {**PRESETS, ControlMode.OFF: "off", ControlMode.TEST: "test"}
+"""The modes in the audit trail's events: the presets' keys, `off` and `test`."""
 
 MODE_WORDS = {
     ControlMode.BEER_CONSTANT: "beer constant",

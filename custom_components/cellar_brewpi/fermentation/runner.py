@@ -39,6 +39,7 @@ from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
 from homeassistant.util.hass_dict import HassKey
 
+from ..audit import fire_setpoint_changed
 from ..const import DOMAIN
 from ..profiles import Position, Reading, Run, describe
 from .targets import Target
@@ -266,6 +267,7 @@ class ProfileRunner:
         self, entity_id: str, active: Active, value: float | None, now: datetime
     ) -> None:
         active.writing = True
+        before = active.target.shown
         try:
             await active.target.async_follow(value)
         except HomeAssistantError as err:
@@ -283,9 +285,23 @@ class ProfileRunner:
             active.writing = False
         # The target before it too (a state still on its way); none before the run's first write.
         _LOGGER.debug("Profile %s: %s took %s", active.run.profile.name, entity_id, value)
+        self._fire_written(active, before, value)
         active.accepted = {value} if active.applied_at is None else {active.applied, value}
         active.applied, active.applied_at, active.waiting = value, now, False
         active.target.show(True)  # noqa: FBT003
+
+    def _fire_written(self, active: Active, before: float | None, value: float | None) -> None:
+        """The audit trail's event for a target the run wrote, with its context and name."""
+        target = active.target
+        fire_setpoint_changed(
+            self.hass,
+            target.entity_id,
+            before=before,
+            after=value,
+            unit=f"°{target.unit}",
+            context=self.context,
+            profile=active.run.profile.name,
+        )
 
     def _fire_steps(self, entity_id: str, before: Run, where: Position) -> None:
         """An event for each step that began since `before`."""
@@ -318,6 +334,7 @@ class ProfileRunner:
             return
         active.writing = True
         value = active.target.rounded(last)
+        before = active.target.shown
         try:
             await active.target.async_leave(value)
             if value is not None and active.target.rounded(active.target.shown) != value:
@@ -337,6 +354,7 @@ class ProfileRunner:
             return
         finally:
             active.writing = False
+        self._fire_written(active, before, value)
         if self.runs.get(entity_id) is active:
             del self.runs[entity_id]
             await self._async_save()

@@ -13,6 +13,7 @@ from homeassistant.const import UnitOfTemperature
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 
 from ..alpha_panel import UI_SET_POINT_MAX_F, UI_SET_POINT_MIN_F, AlphaPanelError, Slot
+from ..audit import fire_setpoint_changed
 from ..const import (
     CONF_MAX_SET_POINT,
     CONF_MIN_SET_POINT,
@@ -125,7 +126,7 @@ class VesselThermostat(VesselEntity, Thermostat):
     async def async_follow_profile(self, target: float | None) -> None:
         """Write the setpoint, unless the panel has it already (it is slow and shared)."""
         if target is not None and target != self.native_target_temperature:
-            await self.async_set_temperature(temperature=target)
+            await self._async_write_set_point(target)
 
     async def async_leave_profile(self, target: float | None) -> None:
         """The setpoint stays where the profile left it."""
@@ -143,8 +144,21 @@ class VesselThermostat(VesselEntity, Thermostat):
 
     @override
     async def async_set_temperature(self, **kwargs: Any) -> None:
-        """Write the setpoint; show what the panel then reports."""
+        """Write the setpoint; show what the panel then reports; the audit trail's event."""
         temperature = requested_temperature(kwargs)
+        before = self.native_target_temperature
+        await self._async_write_set_point(temperature)
+        fire_setpoint_changed(
+            self.hass,
+            self.entity_id,
+            before=before,
+            after=self.native_target_temperature,
+            unit=self.temperature_unit,
+            context=self._context,
+        )
+
+    async def _async_write_set_point(self, temperature: float) -> None:
+        """Write the setpoint; show what the panel then reports."""
         try:
             reading = await self.coordinator.panel.async_set_setpoint(self.slot, temperature)
         except AlphaPanelError as err:
