@@ -10,12 +10,20 @@ Home Assistant with SIGKILL, starts it again on the same folder and waits until 
 again (the chamber has the target already), then stops it. It fails when either log holds any
 warning, error or deprecation notice from the integration (beyond HA's standard notice that a
 custom integration is loaded).
+
+Both blueprints of the repository (blueprints/automation/cellar_brewpi/) are copied where Home
+Assistant keeps imported ones, with an automation made from each: the master alarm's and the
+problem sensors' of two vessels, to a phone's notify action and escalating to another (both
+command_line notify stand-ins: nothing leaves the machine). Each automation has to initialize
+its trigger, and the logs must hold no warning or error about a blueprint, an automation or the
+notify stand-ins.
 """
 
 from __future__ import annotations
 
 import json
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -30,6 +38,13 @@ from custom_components.cellar_brewpi.profiles import Run, Unit, plain, text
 
 STARTUP_TIMEOUT = 90.0
 STANDARD_NOTICE = "We found a custom integration cellar_brewpi which has not been tested"
+BLUEPRINTS = Path(__file__).parent.parent / "blueprints" / "automation" / "cellar_brewpi"
+AUTOMATIONS = {"master_alarm": "Cellar master alarm to a phone", "vessel_alarm": "Vessel alarms"}
+# The blueprints' and the stand-ins' loggers: any warning or error of theirs fails the check.
+AUTOMATION_LOGGERS = re.compile(
+    r"homeassistant\.(components\.(automation|blueprint|script|notify|command_line)|helpers\.script)"
+    r"|[Bb]lueprint"
+)
 CHAMBER = "climate.brewpi_e2e"
 ALE = text.read(
     "Ale", "hold 18 C for 3d\nramp to 21 C over 2d\nhold 21 C for 2d\nramp to 2 C over 12h\n"
@@ -78,13 +93,60 @@ def config_entry_record(
     }
 
 
+def _write_automations(config: Path) -> None:
+    """The blueprints where HA keeps imported ones; an automation from each; notify stand-ins."""
+    shutil.copytree(BLUEPRINTS, config / "blueprints" / "automation" / "cellar_brewpi")
+    notified = config / "notified.txt"
+    escalation = {"escalation_action": "notify.on_call", "escalation_delay": {"minutes": 10}}
+    automations = [
+        {
+            "id": "e2e_master_alarm",
+            "alias": AUTOMATIONS["master_alarm"],
+            "use_blueprint": {
+                "path": "cellar_brewpi/master_alarm.yaml",
+                "input": {
+                    "master_alarm": "binary_sensor.cellar_e2e_master_alarm",
+                    "phone": "e2e-phone",  # a device id; its action: notify.mobile_app_<name>
+                    **escalation,
+                },
+            },
+        },
+        {
+            "id": "e2e_vessel_alarm",
+            "alias": AUTOMATIONS["vessel_alarm"],
+            "use_blueprint": {
+                "path": "cellar_brewpi/vessel_alarm.yaml",
+                "input": {
+                    "alarms": [
+                        "binary_sensor.fv_10_1_off_target",
+                        "binary_sensor.fv_10_2_probe_lost",
+                    ],
+                    "phone": "e2e-phone",
+                    **escalation,
+                },
+            },
+        },
+    ]
+    # JSON is YAML: what HA's automation editor writes, without a YAML library here.
+    (config / "automations.yaml").write_text(json.dumps(automations, indent=2))
+    stand_ins = [
+        {"notify": {"name": name, "command": f"cat >> {notified}"}}
+        for name in ("mobile_app_e2e_phone", "on_call")
+    ]
+    (config / "command_line.yaml").write_text(json.dumps(stand_ins, indent=2))
+
+
 def _write_config(config: Path, brewpi_port: int, panel_port: int) -> None:
     (config / ".storage").mkdir(parents=True)
     (config / "configuration.yaml").write_text(
         "homeassistant:\n  name: e2e\nlogger:\n  default: warning\n  logs:\n"
         "    custom_components.cellar_brewpi: debug\n"
         "    homeassistant.helpers.entity_registry: info\n"
+        "    homeassistant.components.automation: info\n"
+        "automation: !include automations.yaml\n"
+        "command_line: !include command_line.yaml\n"
     )
+    _write_automations(config)
     entries = [
         config_entry_record(
             "01E2ECELLARBREWPI000000000",
@@ -188,10 +250,16 @@ def main() -> int:
         "entity: binary_sensor.cellar_e2e_master_alarm",
         going_on,
         f"Profile Ale: {CHAMBER} took {RAMP_TARGET}",  # the chamber confirmed it (debug)
+        *(f"Initialized trigger {alias}" for alias in AUTOMATIONS.values()),
     )
     # After the restart the entities exist already: what is fetched, the run going on, and the
     # chamber found with the target (it took it before the kill).
-    again_wanted = (*wanted[1:3], going_on, f"Profile Ale: {CHAMBER} has {RAMP_TARGET} already")
+    again_wanted = (
+        *wanted[1:3],
+        going_on,
+        f"Profile Ale: {CHAMBER} has {RAMP_TARGET} already",
+        *wanted[-len(AUTOMATIONS) :],
+    )
     try:
         with tempfile.TemporaryDirectory() as tmp:
             config = Path(tmp)
@@ -207,7 +275,7 @@ def main() -> int:
         line
         for line in (first_log + again_log).splitlines()
         if re.search(r"WARNING|ERROR|CRITICAL|[Dd]eprecat", line)
-        and "cellar_brewpi" in line
+        and ("cellar_brewpi" in line or AUTOMATION_LOGGERS.search(line))
         and STANDARD_NOTICE not in line
     ]
     print(
