@@ -67,6 +67,7 @@ async def test_every_number_field_says_its_range(
     checked += _check(await _options_form(hass, loaded_entry), "options")
     for steps in (
         [{"next_step_id": "settings"}],
+        [{"next_step_id": "alarms"}],
         [{"next_step_id": "add_vessel"}],
         [{"next_step_id": "edit_vessel"}, {"number": "1"}],
     ):
@@ -75,4 +76,4 @@ async def test_every_number_field_says_its_range(
     for step in ("influxdb", "sheet", "master_alarm_minutes"):
         result = await _options_form(hass, services, {"next_step_id": step})
         checked += _check(result, "options")
-    assert checked == 17
+    assert checked == 17 + 8 + 8  # the alarms' thresholds: a controller's, a panel's
