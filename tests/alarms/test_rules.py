@@ -315,3 +315,17 @@ def test_settings_for_a_unit_and_options() -> None:
     assert fahrenheit.cooling_minutes == 30.0
     assert "max_gap_minutes" not in fahrenheit.as_options()
     assert AlarmSettings.for_unit("F", fahrenheit.as_options()) == fahrenheit
+
+
+def test_a_stored_number_that_is_not_finite_is_refused() -> None:
+    rule = CoolingFailure(SETTINGS)
+    stored = rule.to_dict() | {"cooling_since": 0.0, "history": [[0.0, float("nan")]]}
+    with pytest.raises(ValueError, match="nan"):
+        rule.restore(stored)
+
+
+def test_cooling_failure_keeps_its_state_without_a_temperature() -> None:
+    rule = CoolingFailure(AlarmSettings(cooling_minutes=60))
+    feed(rule, series(range(70), lambda _: 20.0))
+    feed(rule, series(range(70, 80), lambda _: None))
+    assert rule.on

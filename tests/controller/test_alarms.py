@@ -16,7 +16,17 @@ from pytest_homeassistant_custom_component.common import (
     mock_restore_cache_with_extra_data,
 )
 
+from custom_components.cellar_brewpi.alarms import Action
+from custom_components.cellar_brewpi.brewpi import (
+    ControlConstants,
+    ControlMode,
+    ControlSettings,
+    ControlState,
+    Temperatures,
+)
 from custom_components.cellar_brewpi.const import CONF_ALARMS
+from custom_components.cellar_brewpi.controller.alarms import chamber_sample
+from custom_components.cellar_brewpi.controller.coordinator import BrewPiData
 from scripts.emulators.brewpi import BrewPiEmulator
 from tests.ha import Advance, until
 
@@ -197,3 +207,37 @@ async def test_the_thresholds_come_from_the_options(
     assert await hass.config_entries.async_setup(config_entry.entry_id)
     await hass.async_block_till_done()
     assert "quiet" not in hass.states.get(alarm("off_target")).attributes
+
+
+def _data(mode: ControlMode, state: ControlState | None) -> BrewPiData:
+    return BrewPiData(
+        Temperatures(beer_temp=18.0, fridge_temp=12.0, state=state),
+        ControlSettings(mode, beer_set=18.5, fridge_set=11.0),
+        ControlConstants("C", 1.0, 30.0),
+        None,
+        dt_util.utcnow(),
+    )
+
+
+def test_what_a_chamber_sample_reads_in_each_mode() -> None:
+    fridge = chamber_sample(
+        _data(ControlMode.FRIDGE_CONSTANT, ControlState.COOLING_MIN_TIME), ramping=False
+    )
+    assert (fridge.temperature, fridge.target, fridge.action) == (12.0, 11.0, Action.COOLING)
+    assert fridge.cooled == 12.0
+    beer = chamber_sample(_data(ControlMode.BEER_PROFILE, ControlState.HEATING), ramping=True)
+    assert (beer.temperature, beer.target, beer.action, beer.ramping) == (
+        18.0,
+        18.5,
+        Action.HEATING,
+        True,
+    )
+    assert beer.probes == {"beer": 18.0, "fridge": 12.0}
+    off = chamber_sample(_data(ControlMode.OFF, ControlState.OFF), ramping=False)
+    assert (off.target, off.action) == (None, Action.OFF)
+    waiting = chamber_sample(
+        _data(ControlMode.BEER_CONSTANT, ControlState.WAITING_TO_COOL), ramping=False
+    )
+    assert waiting.action is Action.IDLE
+    unknown = chamber_sample(_data(ControlMode.TEST, None), ramping=False)
+    assert (unknown.target, unknown.action) == (None, None)

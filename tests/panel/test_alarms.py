@@ -10,9 +10,13 @@ from homeassistant.const import STATE_OFF, STATE_ON
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import entity_registry as er
+from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 
+from custom_components.cellar_brewpi.alarms import Action
+from custom_components.cellar_brewpi.alpha_panel import SlotReading, make_slot
 from custom_components.cellar_brewpi.const import CONF_ALARMS
+from custom_components.cellar_brewpi.panel.alarms import vessel_sample
 from scripts.emulators.alpha_panel import AlphaPanelEmulator
 from tests.ha import SENTINEL, VESSELS
 
@@ -198,3 +202,36 @@ async def test_the_alarm_options(
         if e.entity_id == alarm(TANK, "cooling_failure")
     )
     assert sensor.rule.settings.cooling_minutes == 30.0
+
+
+def test_what_a_vessel_sample_reads() -> None:
+    slot = make_slot(1)
+    now = dt_util.utcnow()
+    open_valve = vessel_sample(SlotReading(slot, 52.0, 50.0, True), read_at=now, ramping=False)
+    assert open_valve is not None
+    assert (open_valve.temperature, open_valve.target, open_valve.action) == (
+        52.0,
+        50.0,
+        Action.COOLING,
+    )
+    assert open_valve.probes == {"temperature": 52.0}
+    unknown = vessel_sample(SlotReading(slot, 52.0, 50.0, None), read_at=now, ramping=True)
+    assert unknown is not None
+    assert unknown.action is None
+    assert unknown.ramping
+    assert (
+        vessel_sample(SlotReading(slot, None, None, False, unused=True), read_at=now, ramping=False)
+        is None
+    )
+
+
+async def test_a_slot_missing_from_a_read_judges_nothing(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    loaded_panel: MockConfigEntry,
+    panel_emulator: AlphaPanelEmulator,
+) -> None:
+    """The last page comes short: the walk-in's valve is gone, its alarms keep their state."""
+    panel_emulator.faults.short_values = True
+    await minutes(hass, freezer, panel_emulator, 2)
+    assert {state(hass, "walk_in", rule) for rule in RULES} == {STATE_OFF}
