@@ -10,8 +10,8 @@
 #            (thermostat, beer, batch, days in vessel from the Sheet stand-in), one column on a
 #            phone and three on a desktop; and docs/cellar-dashboard.yaml, that dashboard to paste
 #
-#   scripts/screenshot.sh                  vessel and chamber (a few minutes)
-#   scripts/screenshot.sh vessel profile   only the ones named (with profile: about 13 minutes)
+#   scripts/screenshot.sh                  vessel and chamber (under a minute once set up)
+#   scripts/screenshot.sh vessel profile   only the ones named (with profile: about 11 minutes)
 #   PROFILE_WAIT=120 scripts/screenshot.sh profile   the profile's picture 2 minutes after its start
 #
 # Needs root like the toolchain does. Installs Debian's chromium when missing, and playwright-core
@@ -157,7 +157,7 @@ async function profile() {
     console.log(`waiting ${Math.round(wait / 1000)} s for the profile's history`);
     await new Promise((resolve) => setTimeout(resolve, wait));
   }
-  const page = await open('profile', 460, 1600);
+  const page = await open('profile', 500, 1600);
   await thermostatsDrawn(page);
   await page.locator('hui-history-graph-card ha-chart-base').first().waitFor({ state: 'visible' });
   await page.waitForTimeout(4000); // the chart's data and animation
