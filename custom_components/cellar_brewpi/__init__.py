@@ -8,6 +8,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.typing import ConfigType
 
+from .areas import async_place_devices
 from .cellar.actions import async_setup_actions
 from .const import DOMAIN
 from .fermentation import async_setup_runner
@@ -34,8 +35,11 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:  # noqa:
 
 async def async_setup_entry(hass: HomeAssistant, entry: ConfigEntry) -> bool:
     """Set up a controller, a panel or the cellar services, by the entry's kind."""
-    await kind_of(entry).async_setup_entry(hass, entry)
+    kind = kind_of(entry)
+    await kind.async_setup_entry(hass, entry)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    if kind.in_area:
+        async_place_devices(hass, entry)
     return True
 
 

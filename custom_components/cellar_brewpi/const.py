@@ -79,3 +79,6 @@ HEARTBEAT_MIN_INTERVAL: Final = 55.0
 
 # Alarms of each chamber and vessel (`alarms`): their thresholds, in the entry's options
 CONF_ALARMS: Final = "alarms"
+# The area a controller's or a panel's devices are suggested into (empty: none).
+CONF_AREA: Final = "area"
+DEFAULT_AREA: Final = "Cellar"

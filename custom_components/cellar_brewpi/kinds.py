@@ -46,6 +46,8 @@ class Kind:
     """Its subentries' entities on each platform."""
     subentry_flows: Mapping[str, type[ConfigSubentryFlow]] = field(default_factory=dict)
     """The flows of its subentry types."""
+    in_area: bool = False
+    """Whether its devices go into the area of its options (`areas`)."""
 
 
 def _registry() -> dict[str, Kind]:

@@ -397,7 +397,7 @@ async def test_options_flow(hass: HomeAssistant, loaded_entry: MockConfigEntry) 
         str(marker): marker.description["suggested_value"]
         for marker in result["data_schema"].schema
     }
-    assert suggested == {CONF_POLL_INTERVAL: 60, **ALARM_DEFAULTS}
+    assert suggested == {CONF_POLL_INTERVAL: 60, "area": "Cellar", **ALARM_DEFAULTS}
     result = await hass.config_entries.options.async_configure(
         result["flow_id"], {**suggested, CONF_POLL_INTERVAL: 30, "off_target_degrees": 3}
     )
@@ -405,6 +405,7 @@ async def test_options_flow(hass: HomeAssistant, loaded_entry: MockConfigEntry) 
     await hass.async_block_till_done()
     assert loaded_entry.options == {
         CONF_POLL_INTERVAL: 30,
+        "area": "Cellar",
         "alarms": {**ALARM_DEFAULTS, "off_target_degrees": 3.0},
     }
     assert loaded_entry.runtime_data.update_interval is not None

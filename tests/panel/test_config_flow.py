@@ -282,6 +282,7 @@ async def test_options_settings(hass: HomeAssistant, loaded_panel: MockConfigEnt
         CONF_SET_POINT_STEP: "1",
         CONF_POLL_INTERVAL: 60,
         CONF_PAGES: 2,
+        "area": "Cellar",
     }
     settings = {
         CONF_MIN_SET_POINT: 50,
@@ -289,6 +290,7 @@ async def test_options_settings(hass: HomeAssistant, loaded_panel: MockConfigEnt
         CONF_SET_POINT_STEP: "0.5",
         CONF_POLL_INTERVAL: 30,
         CONF_PAGES: 2,
+        "area": "Brewhouse",
     }
     result = await hass.config_entries.options.async_configure(result["flow_id"], settings)
     assert result["type"] is FlowResultType.FORM
@@ -313,6 +315,7 @@ async def test_options_settings(hass: HomeAssistant, loaded_panel: MockConfigEnt
         CONF_SET_POINT_STEP: 0.5,
         CONF_POLL_INTERVAL: 30,
         CONF_PAGES: 2,
+        "area": "Brewhouse",
     }
     # The entry was reloaded with the new settings.
     assert loaded_panel.state is ConfigEntryState.LOADED

@@ -96,4 +96,5 @@ KIND = Kind(
     options_flow=ControllerOptionsFlow,
     async_get_diagnostics=async_get_diagnostics,
     reconfigure_step="reconfigure_controller",
+    in_area=True,
 )

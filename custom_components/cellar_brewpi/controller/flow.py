@@ -17,12 +17,14 @@ from ..alarm_options import alarm_input, alarm_schema, alarm_suggestions
 from ..brewpi import BrewPiConnectionError, BrewPiProtocolError, VersionInfo
 from ..const import (
     CONF_ALARMS,
+    CONF_AREA,
     CONF_CONNECTION_TYPE,
     CONF_KIND,
     CONF_POLL_INTERVAL,
     CONF_SERIAL_PORT,
     CONNECTION_NETWORK,
     CONNECTION_SERIAL,
+    DEFAULT_AREA,
     DEFAULT_POLL_INTERVAL,
     DEFAULT_PORT,
     KIND_BREWPI,
@@ -214,13 +216,23 @@ class ControllerOptionsFlow(OptionsFlowWithReload):
             poll = int(user_input[CONF_POLL_INTERVAL])
             alarms, errors = alarm_input(user_input, poll)
             if not errors:
-                return self.async_create_entry(data={CONF_POLL_INTERVAL: poll, CONF_ALARMS: alarms})
+                area = str(user_input.get(CONF_AREA, "")).strip()
+                return self.async_create_entry(
+                    data={CONF_POLL_INTERVAL: poll, CONF_AREA: area, CONF_ALARMS: alarms}
+                )
         options = self.config_entry.options
         suggested = {
             CONF_POLL_INTERVAL: options.get(CONF_POLL_INTERVAL, DEFAULT_POLL_INTERVAL),
+            CONF_AREA: options.get(CONF_AREA, DEFAULT_AREA),
             **alarm_suggestions(unit, options.get(CONF_ALARMS)),
         }
-        schema = vol.Schema({vol.Required(CONF_POLL_INTERVAL): POLL_INTERVAL, **alarm_schema(unit)})
+        schema = vol.Schema(
+            {
+                vol.Required(CONF_POLL_INTERVAL): POLL_INTERVAL,
+                vol.Optional(CONF_AREA): TextSelector(),
+                **alarm_schema(unit),
+            }
+        )
         return self.async_show_form(
             step_id="init",
             data_schema=self.add_suggested_values_to_schema(schema, user_input or suggested),

@@ -84,4 +84,5 @@ KIND = Kind(
     options_flow=PanelOptionsFlow,
     async_get_diagnostics=async_get_diagnostics,
     reconfigure_step="reconfigure_panel",
+    in_area=True,
 )

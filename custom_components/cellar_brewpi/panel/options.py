@@ -25,6 +25,7 @@ from ..alpha_panel import (
 from ..const import (
     CONF_ADDRESS,
     CONF_ALARMS,
+    CONF_AREA,
     CONF_LABEL,
     CONF_MAX_SET_POINT,
     CONF_MIN_SET_POINT,
@@ -34,6 +35,7 @@ from ..const import (
     CONF_POSITION,
     CONF_SET_POINT_STEP,
     CONF_VESSELS,
+    DEFAULT_AREA,
     DEFAULT_POLL_INTERVAL,
     DEFAULT_SET_POINT_STEP,
 )
@@ -117,6 +119,7 @@ class PanelOptionsFlow(OptionsFlowWithReload):
                         CONF_SET_POINT_STEP: float(user_input[CONF_SET_POINT_STEP]),
                         CONF_POLL_INTERVAL: int(user_input[CONF_POLL_INTERVAL]),
                         CONF_PAGES: int(user_input[CONF_PAGES]),
+                        CONF_AREA: str(user_input.get(CONF_AREA, "")).strip(),
                     }
                 )
         schema = vol.Schema(
@@ -126,9 +129,14 @@ class PanelOptionsFlow(OptionsFlowWithReload):
                 vol.Required(CONF_SET_POINT_STEP): STEP_SELECTOR,
                 vol.Required(CONF_POLL_INTERVAL): POLL_INTERVAL,
                 vol.Required(CONF_PAGES): number_box(1, 9, 1),
+                vol.Optional(CONF_AREA): TextSelector(),
             }
         )
-        suggested = {**options, CONF_SET_POINT_STEP: f"{options[CONF_SET_POINT_STEP]:g}"}
+        suggested = {
+            CONF_AREA: DEFAULT_AREA,
+            **options,
+            CONF_SET_POINT_STEP: f"{options[CONF_SET_POINT_STEP]:g}",
+        }
         return self.async_show_form(
             step_id="settings",
             data_schema=self.add_suggested_values_to_schema(schema, user_input or suggested),
