@@ -7,16 +7,13 @@ what it pushes, and hands every fresh reading to the cellar hub (for the cellar 
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryNotReady
-from homeassistant.helpers.entity import Entity
 
 from ..brewpi import BrewPiClient, BrewPiError, describe
 from ..const import DOMAIN, KIND_BREWPI, STALE_POLL_INTERVALS
-from ..fermentation import profile_entities
+from ..fermentation import with_profiles
 from ..hub import ControllerReading, FreshReadings, device_tag, get_hub
 from ..kinds import Kind
 from . import alarms, sensor
@@ -68,31 +65,23 @@ async def async_setup_entry(hass: HomeAssistant, entry: BrewPiConfigEntry) -> No
     publish()
 
 
-def _profile_entities(platform: Platform) -> Callable[[BrewPiCoordinator], list[Entity]]:
-    def entities(coordinator: BrewPiCoordinator) -> list[Entity]:
-        chamber = f"{coordinator.config_entry.unique_id}-chamber"
-        return profile_entities(platform, controller_device_info(coordinator), chamber)
-
-    return entities
-
-
-def _sensors(coordinator: BrewPiCoordinator) -> list[Entity]:
-    return [*sensor.entities(coordinator), *_profile_entities(Platform.SENSOR)(coordinator)]
-
-
 KIND = Kind(
     key=KIND_BREWPI,
     async_setup_entry=async_setup_entry,
-    platforms={
-        Platform.BINARY_SENSOR: lambda coordinator: [
-            ControllerConnectivity(coordinator),
-            *alarms.entities(coordinator),
+    platforms=with_profiles(
+        {
+            Platform.BINARY_SENSOR: lambda coordinator: [
+                ControllerConnectivity(coordinator),
+                *alarms.entities(coordinator),
+            ],
+            Platform.BUTTON: lambda coordinator: [RebootButton(coordinator)],
+            Platform.CLIMATE: lambda coordinator: [ChamberThermostat(coordinator)],
+            Platform.SENSOR: sensor.entities,
+        },
+        lambda coordinator: [
+            (controller_device_info(coordinator), f"{coordinator.config_entry.unique_id}-chamber")
         ],
-        Platform.BUTTON: lambda coordinator: [RebootButton(coordinator)],
-        Platform.CLIMATE: lambda coordinator: [ChamberThermostat(coordinator)],
-        Platform.SELECT: _profile_entities(Platform.SELECT),
-        Platform.SENSOR: _sensors,
-    },
+    ),
     options_flow=ControllerOptionsFlow,
     async_get_diagnostics=async_get_diagnostics,
     reconfigure_step="reconfigure_controller",

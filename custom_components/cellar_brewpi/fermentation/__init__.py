@@ -4,13 +4,13 @@ Fermentation profiles in Home Assistant.
 The profiles are subentries of one entry (`KIND`), made and edited in the UI; they run on any
 `climate` entity through the runner, which is set up with the integration (not with an entry),
 so that a run goes on whatever entries come and go. This integration's thermostats get their
-profile entities from their own kind (`profile_entities`); a thermostat of another integration
+profile entities from their own kind (`with_profiles`); a thermostat of another integration
 gets them as a subentry of the profiles entry, on a device of its own.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from homeassistant.config_entries import ConfigEntry
@@ -21,13 +21,13 @@ from homeassistant.helpers.dispatcher import async_dispatcher_send
 from homeassistant.helpers.entity import Entity
 
 from ..const import CONF_THERMOSTAT, DOMAIN, KIND_PROFILES, SUBENTRY_THERMOSTAT
-from ..kinds import Kind
+from ..kinds import Entities, Kind
 from .actions import async_setup_profile_actions, profiles_by_name
 from .entity import select_entities, sensor_entities
 from .flow import SUBENTRY_FLOWS, ProfilesFlow
 from .runner import DATA_RUNNER, SIGNAL_PROFILES, ProfileRunner, get_runner
 
-__all__ = ["KIND", "ProfilesFlow", "async_setup_runner", "profile_entities"]
+__all__ = ["KIND", "ProfilesFlow", "async_setup_runner", "with_profiles"]
 
 
 async def async_setup_runner(hass: HomeAssistant) -> None:
@@ -44,12 +44,36 @@ async def async_setup_runner(hass: HomeAssistant) -> None:
     hass.bus.async_listen_once(EVENT_HOMEASSISTANT_STOP, stop)
 
 
-def profile_entities(
-    platform: Platform, device_info: DeviceInfo, climate_unique_id: str
-) -> list[Entity]:
-    """The profile entities of one of this integration's thermostats, on its device."""
-    make = select_entities if platform is Platform.SELECT else sensor_entities
-    return make(device_info, climate_unique_id=climate_unique_id, unique_id=climate_unique_id)
+type Thermostats = Callable[[Any], Iterable[tuple[DeviceInfo, str]]]
+"""A kind's thermostats in an entry's `runtime_data`: each one's device and unique id."""
+
+
+def with_profiles(
+    platforms: Mapping[Platform, Entities], thermostats: Thermostats
+) -> dict[Platform, Entities]:
+    """A kind's platforms, with each of its thermostats' profile select and sensors added."""
+
+    def adding(platform: Platform) -> Entities:
+        make = select_entities if platform is Platform.SELECT else sensor_entities
+        own = platforms.get(platform)
+
+        def entities(data: Any) -> list[Entity]:
+            return [
+                *(own(data) if own else ()),
+                *(
+                    entity
+                    for device, unique_id in thermostats(data)
+                    for entity in make(device, climate_unique_id=unique_id, unique_id=unique_id)
+                ),
+            ]
+
+        return entities
+
+    return {
+        **platforms,
+        Platform.SELECT: adding(Platform.SELECT),
+        Platform.SENSOR: adding(Platform.SENSOR),
+    }
 
 
 async def _async_setup_entry(hass: HomeAssistant, entry: ConfigEntry) -> None:

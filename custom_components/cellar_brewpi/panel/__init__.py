@@ -7,15 +7,12 @@ read goes to the cellar hub (for the cellar services).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr
-from homeassistant.helpers.entity import Entity
 
 from ..const import KIND_ALPHA_PANEL
-from ..fermentation import profile_entities
+from ..fermentation import with_profiles
 from ..hub import FreshReadings, get_hub
 from ..kinds import Kind
 from . import binary_sensor, sensor
@@ -54,33 +51,23 @@ async def async_setup_entry(hass: HomeAssistant, entry: PanelConfigEntry) -> Non
             registry.async_remove_device(device.id)
 
 
-def _profile_entities(platform: Platform) -> Callable[[PanelCoordinator], list[Entity]]:
-    def entities(panel: PanelCoordinator) -> list[Entity]:
-        uid = panel.config_entry.unique_id
-        return [
-            entity
-            for slot in panel.slots
-            for entity in profile_entities(
-                platform, vessel_device_info(panel, slot), f"{uid}-slot-{slot.number}-vessel"
-            )
-        ]
-
-    return entities
-
-
-def _sensors(panel: PanelCoordinator) -> list[Entity]:
-    return [*sensor.entities(panel), *_profile_entities(Platform.SENSOR)(panel)]
-
-
 KIND = Kind(
     key=KIND_ALPHA_PANEL,
     async_setup_entry=async_setup_entry,
-    platforms={
-        Platform.BINARY_SENSOR: binary_sensor.entities,
-        Platform.CLIMATE: lambda panel: [VesselThermostat(panel, slot) for slot in panel.slots],
-        Platform.SELECT: _profile_entities(Platform.SELECT),
-        Platform.SENSOR: _sensors,
-    },
+    platforms=with_profiles(
+        {
+            Platform.BINARY_SENSOR: binary_sensor.entities,
+            Platform.CLIMATE: lambda panel: [VesselThermostat(panel, slot) for slot in panel.slots],
+            Platform.SENSOR: sensor.entities,
+        },
+        lambda panel: [
+            (
+                vessel_device_info(panel, slot),
+                f"{panel.config_entry.unique_id}-slot-{slot.number}-vessel",
+            )
+            for slot in panel.slots
+        ],
+    ),
     options_flow=PanelOptionsFlow,
     async_get_diagnostics=async_get_diagnostics,
     reconfigure_step="reconfigure_panel",
