@@ -623,3 +623,28 @@ async def test_a_setpoint_changed_by_hand_pauses_the_run(
     await _settle(hass)
     assert ir.async_get(hass).async_get_issue(DOMAIN, f"profile_paused_{VESSEL}") is None
     assert panel_emulator.vessels[1].set_point == 65.0
+
+
+async def test_a_run_stopped_while_the_controller_is_away(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    brewpi_emulator: BrewPiEmulator,
+    loaded_profiles: MockConfigEntry,
+    loaded_entry: MockConfigEntry,
+) -> None:
+    """Stopped while the controller is unreachable: back, it holds the target in beer constant
+    (not left in mode p, as if a profile still ran)."""
+    await _start(hass, CHAMBER, "Ale")
+    assert (brewpi_emulator.mode, brewpi_emulator.beer_set) == ("p", 18.0)
+    port = brewpi_emulator.port
+    await brewpi_emulator.stop()
+    await _tick(hass, freezer, timedelta(minutes=10))
+    assert hass.states.get(CHAMBER).state == STATE_UNAVAILABLE
+    await hass.services.async_call(DOMAIN, "stop_profile", {"entity_id": CHAMBER}, blocking=True)
+    assert CHAMBER not in get_runner(hass).runs
+    await brewpi_emulator.start_tcp(port=port)
+    for _ in range(90):
+        await _tick(hass, freezer, timedelta(seconds=1))
+        if brewpi_emulator.mode == "b":
+            break
+    assert (brewpi_emulator.mode, brewpi_emulator.beer_set) == ("b", 18.0)

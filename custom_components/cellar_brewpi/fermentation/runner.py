@@ -102,6 +102,7 @@ class ProfileRunner:
         self.runs: dict[str, Active] = {}
         self._store: Store[dict[str, Any]] = Store(hass, STORE_VERSION, STORE_KEY)
         self._unsubscribe: list[Callable[[], None]] = []
+        self._leaving: dict[str, tuple[Target, float | None]] = {}  # thermostats to release
         self.context = Context()
 
     async def async_setup(self) -> None:
@@ -167,6 +168,7 @@ class ProfileRunner:
     async def async_start(self, entity_id: str, run: Run) -> None:
         """Run `run` on the thermostat (replacing any run there)."""
         target = Target(self.hass, entity_id, self.context)
+        self._leaving.pop(entity_id, None)  # the new run takes it over
         self.runs[entity_id] = Active(run, target)
         self._clear_issue(entity_id)
         await self._async_save()
@@ -365,14 +367,38 @@ class ProfileRunner:
         self._notify(entity_id)
 
     async def _async_leave(self, active: Active) -> None:
+        """
+        The thermostat holds the run's target of now on its own (a BrewPi: beer constant).
+
+        One that cannot be reached now gets it once it is back (`_leaving`): a BrewPi left in
+        mode `p` would hold the profile's last target with no profile running.
+        """
         where = active.position
         value = active.target.rounded(where.target) if where else None
-        if active.target.available:
+        value = value if value is not None else active.applied
+        entity_id = active.target.entity_id
+        self._leaving.pop(entity_id, None)
+        if not active.target.available:
+            self._leaving[entity_id] = (active.target, value)
+        else:
             try:
-                await active.target.async_leave(value if value is not None else active.applied)
+                await active.target.async_leave(value)
             except HomeAssistantError as err:
-                _LOGGER.warning("%s did not hold its target: %s", active.target.entity_id, err)
+                _LOGGER.warning("%s did not hold its target: %s", entity_id, err)
+                self._leaving[entity_id] = (active.target, value)
         active.target.show(False)  # noqa: FBT003
+
+    async def _async_leave_late(self, entity_id: str) -> None:
+        """A thermostat that was away as its run stopped or paused, back: it holds that target."""
+        leaving = self._leaving.pop(entity_id, None)
+        active = self.runs.get(entity_id)
+        if leaving is None or (active is not None and not active.run.paused):
+            return
+        target, value = leaving
+        try:
+            await target.async_leave(value)
+        except HomeAssistantError as err:
+            _LOGGER.warning("%s did not hold its target: %s", entity_id, err)
 
     # Watching the thermostats and the gravity sensors
 
@@ -382,6 +408,8 @@ class ProfileRunner:
         new = event.data["new_state"]
         if new is None or new.state in (STATE_UNAVAILABLE, STATE_UNKNOWN):
             return
+        if entity_id in self._leaving:
+            self.hass.async_create_task(self._async_leave_late(entity_id))
         if (active := self.runs.get(entity_id)) is not None:
             self._thermostat_changed(entity_id, active)
         for thermostat, gravity in list(self.runs.items()):
