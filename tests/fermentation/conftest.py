@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+from datetime import timedelta
 from typing import Any
 
 import pytest
+from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant
 from homeassistant.setup import async_setup_component
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 
 from custom_components.cellar_brewpi.const import CONF_KIND, DOMAIN, KIND_PROFILES
 from custom_components.cellar_brewpi.profiles import plain, text
@@ -39,6 +42,32 @@ GRAVITY = text.read(
     hold 2 C for 1d
     """,
 )
+
+
+async def settle(hass: HomeAssistant) -> None:
+    """Let socket I/O in the client's own tasks run, then everything Home Assistant started."""
+    for _ in range(20):
+        await asyncio.sleep(0)
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+
+async def tick(hass: HomeAssistant, freezer: FrozenDateTimeFactory, delta: timedelta) -> None:
+    """Move the clock on; a jump longer than the link's watchdog (180 s) drops and remakes a
+    controller's link, as a host that slept would see."""
+    freezer.tick(delta)
+    async_fire_time_changed(hass)
+    await settle(hass)
+
+
+async def start_profile(hass: HomeAssistant, entity_id: str, profile: str, **options: Any) -> None:
+    """`cellar_brewpi.start_profile` on a thermostat, and what it set going."""
+    await hass.services.async_call(
+        DOMAIN,
+        "start_profile",
+        {"entity_id": entity_id, "profile": profile, **options},
+        blocking=True,
+    )
+    await settle(hass)
 
 
 def profile_subentry(profile: Any) -> dict[str, Any]:

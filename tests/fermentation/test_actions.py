@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -15,14 +14,13 @@ from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     async_capture_events,
-    async_fire_time_changed,
 )
 
 from custom_components.cellar_brewpi.const import CONF_KIND, DOMAIN, KIND_PROFILES
 from custom_components.cellar_brewpi.fermentation.runner import DATA_RUNNER
 from custom_components.cellar_brewpi.profiles import text
 from scripts.emulators.brewpi import BrewPiEmulator
-from tests.fermentation.conftest import ALE, GRAVITY, LAGER, profile_subentry
+from tests.fermentation.conftest import ALE, GRAVITY, LAGER, profile_subentry, tick
 from tests.ha import Advance, issue_ids
 
 CHAMBER = "climate.brewpi_fermenter1"
@@ -54,14 +52,6 @@ def profiles_entry() -> MockConfigEntry:
 async def _call(hass: HomeAssistant, service: str, entity_id: str, **data: Any) -> None:
     await hass.services.async_call(DOMAIN, service, {"entity_id": entity_id, **data}, blocking=True)
     await hass.async_block_till_done()
-
-
-async def _tick(hass: HomeAssistant, freezer: FrozenDateTimeFactory, delta: timedelta) -> None:
-    freezer.tick(delta)
-    async_fire_time_changed(hass)
-    for _ in range(20):
-        await asyncio.sleep(0)
-    await hass.async_block_till_done(wait_background_tasks=True)
 
 
 def _target(hass: HomeAssistant, entity_id: str) -> float | None:
@@ -131,14 +121,14 @@ async def test_the_generic_thermostat_follows_the_profile(
     assert float(hass.states.get("sensor.esp_chamber_profile_target").state) == 18.0
 
     # A day into the ramp (day 4): half way to 21.
-    await _tick(hass, freezer, timedelta(days=4))
+    await tick(hass, freezer, timedelta(days=4))
     assert _target(hass, ESP) == 19.5
     assert hass.states.get(ESP_STEP).state == "Heat to 21 °C over the next 2 days"
     assert float(hass.states.get("sensor.esp_chamber_profile_progress").state) == pytest.approx(
         100 * 4 / 7.5, abs=0.1
     )
     # An hour on: 0.0625 degree more, rounded to its step of 0.1 (19.6).
-    await _tick(hass, freezer, timedelta(hours=1))
+    await tick(hass, freezer, timedelta(hours=1))
     assert _target(hass, ESP) == 19.6
     assert ESP in hass.data[DATA_RUNNER].runs
 
@@ -233,12 +223,12 @@ async def test_a_generic_thermostat_turns_control_off_and_back_on(
     assert _target(hass, ESP) == 15.6  # 60 °F in the unit system's °C, to its step
     assert hass.states.get(ESP).state == "heat"
 
-    await _tick(hass, freezer, timedelta(days=1, minutes=1))
+    await tick(hass, freezer, timedelta(days=1, minutes=1))
     assert hass.states.get(ESP).state == "off"
     assert ESP in hass.data[DATA_RUNNER].runs  # turned off by the run: no pause
     assert hass.data[DATA_RUNNER].runs[ESP].run.paused is False
 
-    await _tick(hass, freezer, timedelta(days=1))
+    await tick(hass, freezer, timedelta(days=1))
     assert hass.states.get(ESP).state == "heat"  # back in the mode it had
     assert _target(hass, ESP) == 10.0
     assert hass.data[DATA_RUNNER].runs[ESP].run.paused is False
@@ -276,7 +266,7 @@ async def test_the_clock_stands_still_while_paused(
     first_change = (started + timedelta(days=3)).replace(microsecond=0)
     assert _next_change(hass, ESP) == first_change
 
-    await _tick(hass, freezer, timedelta(days=1))
+    await tick(hass, freezer, timedelta(days=1))
     assert _next_change(hass, ESP) == first_change
     await _call(hass, "pause_profile", ESP)
     assert paused_events[-1].data == {"entity_id": ESP, "profile": "Ale", "reason": None}
@@ -288,17 +278,17 @@ async def test_the_clock_stands_still_while_paused(
 
     # Five hours paused, past where step 1 would have ended without the pause.
     for _ in range(5):
-        await _tick(hass, freezer, timedelta(hours=1))
+        await tick(hass, freezer, timedelta(hours=1))
     assert _target(hass, ESP) == 18.0
     await _call(hass, "resume_profile", ESP)
     assert hass.states.get(ESP_STEP).attributes["paused"] is False
     assert _next_change(hass, ESP) == first_change + timedelta(hours=5)
 
     # Two days on (three days of the run's clock less an hour): still the first step.
-    await _tick(hass, freezer, timedelta(days=2) - timedelta(minutes=1))
+    await tick(hass, freezer, timedelta(days=2) - timedelta(minutes=1))
     assert hass.states.get(ESP_STEP).attributes["step"] == 1
     assert _target(hass, ESP) == 18.0
-    await _tick(hass, freezer, timedelta(minutes=2))
+    await tick(hass, freezer, timedelta(minutes=2))
     assert hass.states.get(ESP_STEP).attributes["step"] == 2
 
 
@@ -358,15 +348,15 @@ async def test_a_profile_ends(
     await _call(hass, "start_profile", ESP, profile="Short")
     assert _target(hass, ESP) == 19.0
 
-    await _tick(hass, freezer, timedelta(hours=1, seconds=1))
+    await tick(hass, freezer, timedelta(hours=1, seconds=1))
     assert [(e.data["step"], e.data["description"]) for e in steps] == [
         (2, "Heat to 21 °C over the next 1 hour")
     ]
     assert finished == []
-    await _tick(hass, freezer, timedelta(minutes=30))
+    await tick(hass, freezer, timedelta(minutes=30))
     assert _target(hass, ESP) == 20.0
 
-    await _tick(hass, freezer, timedelta(minutes=30))
+    await tick(hass, freezer, timedelta(minutes=30))
     assert [e.data for e in finished] == [{"entity_id": ESP, "profile": "Short"}]
     assert len(steps) == 1
     assert hass.data[DATA_RUNNER].runs == {}
@@ -385,7 +375,7 @@ async def test_stop_leaves_the_thermostat_where_it_is(
     assert _target(hass, ESP) == 19.5
     await _call(hass, "stop_profile", ESP)
     assert hass.data[DATA_RUNNER].runs == {}
-    await _tick(hass, freezer, timedelta(days=1))
+    await tick(hass, freezer, timedelta(days=1))
     assert _target(hass, ESP) == 19.5
 
 
@@ -484,7 +474,7 @@ async def test_the_chamber_set_by_hand_pauses_the_run(
     # Paused, the run leaves the chamber alone.
     writes = [c for c in brewpi_emulator.commands_received if c.startswith("j")]
     for _ in range(4):
-        await _tick(hass, freezer, timedelta(seconds=30))
+        await tick(hass, freezer, timedelta(seconds=30))
     assert [c for c in brewpi_emulator.commands_received if c.startswith("j")] == writes
     assert _target(hass, CHAMBER) == 15.0
 
@@ -530,7 +520,7 @@ async def test_the_generic_thermostat_set_by_hand_pauses_the_run(
     assert attributes["pause_reason"] == reason
     state = hass.states.get(ESP)
     for _ in range(4):
-        await _tick(hass, freezer, timedelta(seconds=30))
+        await tick(hass, freezer, timedelta(seconds=30))
     assert hass.states.get(ESP).state == state.state
     assert _target(hass, ESP) == state.attributes["temperature"]
 

@@ -2,27 +2,20 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import timedelta
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant
-from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.cellar_brewpi.const import DOMAIN
 from scripts.emulators.brewpi import BrewPiEmulator
 from tests.ha import Advance
 
+from .conftest import tick
+
 CLIMATE = "climate.brewpi_fermenter1"
 OFF_TARGET = "binary_sensor.brewpi_fermenter1_off_target"
-
-
-async def _tick(hass: HomeAssistant, freezer: FrozenDateTimeFactory, delta: timedelta) -> None:
-    freezer.tick(delta)
-    async_fire_time_changed(hass)
-    for _ in range(20):
-        await asyncio.sleep(0)
-    await hass.async_block_till_done(wait_background_tasks=True)
 
 
 def _quiet(hass: HomeAssistant) -> str | None:
@@ -43,10 +36,10 @@ async def test_off_target_is_quiet_while_a_profile_ramps(
     await hass.async_block_till_done()
     assert _quiet(hass) == "settling"  # holding 18, a new target
     # Day 4: on the ramp to 21 (the beer, frozen at 20.5, is not far off anyway).
-    await _tick(hass, freezer, timedelta(days=3, hours=18))
+    await tick(hass, freezer, timedelta(days=3, hours=18))
     await advance(lambda: _quiet(hass) == "ramping")
     # Paused, the target stands still: no longer ramping.
     await hass.services.async_call(DOMAIN, "pause_profile", {"entity_id": CLIMATE}, blocking=True)
-    await _tick(hass, freezer, timedelta(minutes=1))
+    await tick(hass, freezer, timedelta(minutes=1))
     await advance(lambda: _quiet(hass) != "ramping")
     assert hass.states.get(OFF_TARGET).state == "off"

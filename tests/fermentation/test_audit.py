@@ -6,21 +6,15 @@ from homeassistant.core import HomeAssistant
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
 
 from custom_components.cellar_brewpi.audit import EVENT_SETPOINT_CHANGED
-from custom_components.cellar_brewpi.const import DOMAIN
 from custom_components.cellar_brewpi.fermentation.runner import get_runner
 from custom_components.cellar_brewpi.logbook import describe_setpoint_change
 from scripts.emulators.alpha_panel import AlphaPanelEmulator
 from scripts.emulators.brewpi import BrewPiEmulator
 
+from .conftest import start_profile
+
 CHAMBER = "climate.brewpi_fermenter1"
 VESSEL = "climate.fv_10_1"
-
-
-async def _start(hass: HomeAssistant, entity_id: str, profile: str) -> None:
-    await hass.services.async_call(
-        DOMAIN, "start_profile", {"entity_id": entity_id, "profile": profile}, blocking=True
-    )
-    await hass.async_block_till_done()
 
 
 async def test_a_profile_write_on_the_chamber(
@@ -32,7 +26,7 @@ async def test_a_profile_write_on_the_chamber(
     before = brewpi_emulator.beer_set
     assert before != 18.0
     events = async_capture_events(hass, EVENT_SETPOINT_CHANGED)
-    await _start(hass, CHAMBER, "Ale")
+    await start_profile(hass, CHAMBER, "Ale")
     assert brewpi_emulator.beer_set == 18.0
     # One event: the runner's (the chamber's own handlers fire only for service calls).
     assert [e.data for e in events] == [
@@ -52,7 +46,7 @@ async def test_a_profile_write_on_a_vessel(
 ) -> None:
     before = panel_emulator.vessels[1].set_point
     events = async_capture_events(hass, EVENT_SETPOINT_CHANGED)
-    await _start(hass, VESSEL, "Ale")  # 18 °C: 64.4 °F, 64 in the vessel's whole degrees
+    await start_profile(hass, VESSEL, "Ale")  # 18 °C: 64.4 °F, 64 in the vessel's whole degrees
     assert panel_emulator.vessels[1].set_point == 64
     assert [e.data for e in events] == [
         {"entity_id": VESSEL, "from": before, "to": 64, "unit": "°F", "profile": "Ale"}

@@ -2,31 +2,22 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import timedelta
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant
-from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.cellar_brewpi.const import DOMAIN
 from scripts.emulators.brewpi import BrewPiEmulator
 from tests.ha import Advance
 
+from .conftest import tick
+
 CLIMATE = "climate.brewpi_fermenter1"
 SELECT = "select.brewpi_fermenter1_profile"
 TARGET = "sensor.brewpi_fermenter1_profile_target"
 STEP = "sensor.brewpi_fermenter1_profile_step"
-
-
-async def _tick(hass: HomeAssistant, freezer: FrozenDateTimeFactory, delta: timedelta) -> None:
-    """Move the clock on; a jump longer than the link's watchdog (180 s) drops and remakes the
-    controller's link, as a host that slept would see."""
-    freezer.tick(delta)
-    async_fire_time_changed(hass)
-    for _ in range(20):
-        await asyncio.sleep(0)
-    await hass.async_block_till_done(wait_background_tasks=True)
 
 
 def _target(hass: HomeAssistant) -> float | None:
@@ -61,17 +52,17 @@ async def test_a_profile_moves_the_chamber(
 
     # Six hours of holding, a minute at a time (the link stays up): no write.
     for _ in range(6 * 60):
-        await _tick(hass, freezer, timedelta(minutes=1))
+        await tick(hass, freezer, timedelta(minutes=1))
     assert len(_writes(brewpi_emulator)) == writes
 
     # Half way up the ramp (day 4): 19.5.
-    await _tick(hass, freezer, timedelta(days=3, hours=18))
+    await tick(hass, freezer, timedelta(days=3, hours=18))
     await advance(lambda: _target(hass) == 19.5)
     assert hass.states.get(STEP).state == "Heat to 21 °C over the next 2 days"
     assert brewpi_emulator.mode == "p"
 
     # After the end: beer constant at 2 °C, the run forgotten.
-    await _tick(hass, freezer, timedelta(days=4))
+    await tick(hass, freezer, timedelta(days=4))
     await advance(lambda: _target(hass) == 2.0)
     assert brewpi_emulator.mode == "b"
     assert hass.states.get(SELECT).state == "none"

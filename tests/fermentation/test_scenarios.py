@@ -10,7 +10,6 @@ setpoint changed by hand. The expected targets come from `profiles.position` on 
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import math
 import re
@@ -33,7 +32,6 @@ from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     async_capture_events,
-    async_fire_time_changed,
     async_test_home_assistant,
 )
 
@@ -49,7 +47,15 @@ from custom_components.cellar_brewpi.fermentation.runner import STORE_KEY, get_r
 from custom_components.cellar_brewpi.profiles import Profile, Unit, position, text
 from scripts.emulators.alpha_panel import AlphaPanelEmulator
 from scripts.emulators.brewpi import BrewPiEmulator
-from tests.fermentation.conftest import ALE, GRAVITY, LAGER, profile_subentry
+from tests.fermentation.conftest import (
+    ALE,
+    GRAVITY,
+    LAGER,
+    profile_subentry,
+    settle,
+    start_profile,
+    tick,
+)
 from tests.ha import Advance
 
 CHAMBER = "climate.brewpi_fermenter1"
@@ -97,20 +103,6 @@ def _expected(profile: Profile, clock: timedelta, unit: Unit = Unit.CELSIUS) -> 
     return position(profile, clock, unit).target
 
 
-async def _settle(hass: HomeAssistant) -> None:
-    """Let socket I/O in the client's own tasks run, then everything Home Assistant started."""
-    for _ in range(20):
-        await asyncio.sleep(0)
-    await hass.async_block_till_done(wait_background_tasks=True)
-
-
-async def _tick(hass: HomeAssistant, freezer: FrozenDateTimeFactory, delta: timedelta) -> None:
-    """Move the clock on (a jump past 180 s drops and remakes a controller's link)."""
-    freezer.tick(delta)
-    async_fire_time_changed(hass)
-    await _settle(hass)
-
-
 async def _until(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory, condition: Callable[[], bool]
 ) -> None:
@@ -118,18 +110,8 @@ async def _until(
     for _ in range(60):
         if condition():
             return
-        await _tick(hass, freezer, timedelta(seconds=1))
+        await tick(hass, freezer, timedelta(seconds=1))
     assert condition()
-
-
-async def _start(hass: HomeAssistant, entity_id: str, profile: str, **options: Any) -> None:
-    await hass.services.async_call(
-        DOMAIN,
-        "start_profile",
-        {ATTR_ENTITY_ID: entity_id, "profile": profile, **options},
-        blocking=True,
-    )
-    await _settle(hass)
 
 
 def _attribute(hass: HomeAssistant, entity_id: str, name: str) -> Any:
@@ -165,7 +147,7 @@ async def test_fortnight_on_a_chamber(
     """Targets on the clock; a `j` only when the target changed, never two within 30 s."""
     started = dt_util.utcnow()
     hass.states.async_set(TILT, "1.050")  # a Tilt that reports every 5 s in the fast ramp
-    await _start(hass, CHAMBER, "Fortnight", gravity_sensor=TILT)
+    await start_profile(hass, CHAMBER, "Fortnight", gravity_sensor=TILT)
     assert brewpi_emulator.mode == "p"
     assert brewpi_emulator.beer_set == 18.0
     assert _beer_sets(brewpi_emulator) == [("p", 18.0)]
@@ -177,13 +159,13 @@ async def test_fortnight_on_a_chamber(
         return moment - clock()
 
     # A hold over two days: the link drops and comes back, nothing is written.
-    await _tick(hass, freezer, at(2 * DAY))
+    await tick(hass, freezer, at(2 * DAY))
     await advance(lambda: hass.states.get(CHAMBER).state != STATE_UNAVAILABLE)
     assert _beer_sets(brewpi_emulator) == [("p", 18.0)]
 
     # Up the ramp (18 to 21 °C over days 4 to 7).
     for moment, by_hand in ((5 * DAY + 12 * HOUR, 19.5), (6 * DAY, 20.0), (8 * DAY, 21.0)):
-        await _tick(hass, freezer, at(moment))
+        await tick(hass, freezer, at(moment))
         expected = _expected(FORTNIGHT, clock())
         assert expected == by_hand
         await advance(lambda e=expected: _attribute(hass, CHAMBER, ATTR_TEMPERATURE) == e)
@@ -192,14 +174,14 @@ async def test_fortnight_on_a_chamber(
 
     # The fast ramp (21 to 18 °C in 5 minutes, 0.1 °C every 10 s), a second at a time, with a
     # gravity reading every 5 s that makes the runner work the target out between its ticks.
-    await _tick(hass, freezer, at(9 * DAY - timedelta(seconds=60)))
+    await tick(hass, freezer, at(9 * DAY - timedelta(seconds=60)))
     await advance(lambda: hass.states.get(CHAMBER).state != STATE_UNAVAILABLE)
     before = len(_beer_sets(brewpi_emulator))
     written: list[tuple[timedelta, float]] = []
     for second in range(7 * 60):
         if second % 5 == 0:
             hass.states.async_set(TILT, f"{1.030 - second / 100_000:.5f}")
-        await _tick(hass, freezer, timedelta(seconds=1))
+        await tick(hass, freezer, timedelta(seconds=1))
         writes = _beer_sets(brewpi_emulator)[before + len(written) :]
         assert len(writes) <= 1
         if writes:
@@ -217,11 +199,11 @@ async def test_fortnight_on_a_chamber(
     # Down the last ramp (18 to 4 °C over days 12 to 14), then beer constant at 4 °C.
     count = len(_beer_sets(brewpi_emulator))
     for moment, by_hand in ((11 * DAY, 18.0), (13 * DAY, 11.0), (13 * DAY + 12 * HOUR, 7.5)):
-        await _tick(hass, freezer, at(moment))
+        await tick(hass, freezer, at(moment))
         expected = _expected(FORTNIGHT, clock())
         assert expected == by_hand
         await advance(lambda e=expected: brewpi_emulator.beer_set == e)
-    await _tick(hass, freezer, at(14 * DAY + HOUR))
+    await tick(hass, freezer, at(14 * DAY + HOUR))
     await advance(lambda: brewpi_emulator.mode == "b")
     assert brewpi_emulator.beer_set == 4.0
     assert _beer_sets(brewpi_emulator)[count:] == [("p", 11.0), ("p", 7.5), ("b", 4.0)]
@@ -238,7 +220,7 @@ async def test_fortnight_on_a_vessel(
     """In °F, rounded to the vessel's 1 °F: the panel is written only when that changes."""
     started = dt_util.utcnow()
     shown_before = panel_emulator.vessels[1].set_point
-    await _start(hass, VESSEL, "Fortnight")
+    await start_profile(hass, VESSEL, "Fortnight")
     assert _attribute(hass, VESSEL, "preset_mode") == "beer_profile"
     expected_writes = [] if shown_before == 64 else [64.0]  # 18 °C is 64.4 °F
     assert _panel_writes(panel_emulator) == expected_writes
@@ -254,7 +236,7 @@ async def test_fortnight_on_a_vessel(
     moments += [12 * DAY + n * HOUR for n in range(1, 48)]
     unchanged = 0
     for moment in moments:
-        await _tick(hass, freezer, moment - (dt_util.utcnow() - started))
+        await tick(hass, freezer, moment - (dt_util.utcnow() - started))
         exact = _expected(FORTNIGHT, dt_util.utcnow() - started, Unit.FAHRENHEIT)
         assert exact is not None
         rounded = math.floor(exact + 0.5)  # a half step up, as the runner rounds
@@ -272,7 +254,7 @@ async def test_fortnight_on_a_vessel(
     assert {65.0, 69.0, 70.0} <= set(expected_writes)
 
     # The end: 39.2 °F held on the panel's own, the preset gone.
-    await _tick(hass, freezer, 14 * DAY + HOUR - (dt_util.utcnow() - started))
+    await tick(hass, freezer, 14 * DAY + HOUR - (dt_util.utcnow() - started))
     assert _panel_writes(panel_emulator) == [*expected_writes, 39.0]
     assert _attribute(hass, VESSEL, "preset_mode") is None
     assert VESSEL not in get_runner(hass).runs
@@ -317,11 +299,11 @@ async def test_a_restart_in_the_middle_of_a_ramp(
         for added in (_profiles_entry(), entry):
             added.add_to_hass(first)
         assert await first.config_entries.async_setup(entry.entry_id)  # every entry of it
-        await _settle(first)
-        await _start(first, CHAMBER, "Ale")
+        await settle(first)
+        await start_profile(first, CHAMBER, "Ale")
         assert brewpi_emulator.beer_set == 18.0
         # Day 4: half way up the ramp to 21 °C (days 3 to 5).
-        await _tick(first, freezer, 4 * DAY)
+        await tick(first, freezer, 4 * DAY)
         await _until(first, freezer, lambda: _attribute(first, CHAMBER, ATTR_TEMPERATURE) == 19.5)
         assert brewpi_emulator.mode == "p"
         # Stopped as Home Assistant stops (its entries unloaded first, as the test plugin does).
@@ -344,7 +326,7 @@ async def test_a_restart_in_the_middle_of_a_ramp(
     profiles_entry.add_to_hass(hass)
     config_entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(config_entry.entry_id)
-    await _settle(hass)
+    await settle(hass)
     clock = dt_util.utcnow() - started
     assert _expected(ALE, clock) == 14.4
     assert _attribute(hass, CHAMBER, ATTR_TEMPERATURE) == 14.4
@@ -367,7 +349,7 @@ async def test_a_restart_in_the_middle_of_a_ramp(
     assert f"Profile Ale on {CHAMBER} goes on at step 4: target 14.4" in messages
 
     # And on down the ramp, on the run's clock: an hour later 21 - 19 * 18600 / 43200 = 12.82.
-    await _tick(hass, freezer, HOUR)
+    await tick(hass, freezer, HOUR)
     assert _expected(ALE, clock + HOUR) == 12.8
     await advance(lambda: _attribute(hass, CHAMBER, ATTR_TEMPERATURE) == 12.8)
     assert brewpi_emulator.beer_set == 12.8
@@ -385,17 +367,17 @@ async def test_the_controller_offline_for_a_day(
 ) -> None:
     """The run's clock goes on without the controller; back, it gets the target for now."""
     # Half a day into the ramp to 21 °C (days 4 to 7 of the fortnight): 18.5 °C.
-    await _start(hass, CHAMBER, "Fortnight", step=2, elapsed="12:00:00")
+    await start_profile(hass, CHAMBER, "Fortnight", step=2, elapsed="12:00:00")
     started = get_runner(hass).runs[CHAMBER].run.started_at
     assert dt_util.utcnow() - started == 4 * DAY + 12 * HOUR
     assert brewpi_emulator.beer_set == 18.5
 
     port = brewpi_emulator.port
     await brewpi_emulator.stop()
-    await _tick(hass, freezer, DAY)
+    await tick(hass, freezer, DAY)
     assert hass.states.get(CHAMBER).state == STATE_UNAVAILABLE
     for _ in range(3):  # an hour of retries against nothing
-        await _tick(hass, freezer, timedelta(minutes=20))
+        await tick(hass, freezer, timedelta(minutes=20))
     run = get_runner(hass).runs[CHAMBER].run
     assert not run.paused
     assert run.clock(dt_util.utcnow()) == 5 * DAY + 13 * HOUR  # its clock kept going
@@ -404,7 +386,7 @@ async def test_the_controller_offline_for_a_day(
     await brewpi_emulator.start_tcp(port=port)
     commands = len(brewpi_emulator.commands_received)
     for _ in range(90):  # a second at a time until it is back (its reconnect backoff, <= 60 s)
-        await _tick(hass, freezer, timedelta(seconds=1))
+        await tick(hass, freezer, timedelta(seconds=1))
         if hass.states.get(CHAMBER).state != STATE_UNAVAILABLE:
             break
     # In the same turn it came back in, without waiting for a tick: 18 + 3 * 37 / 72 = 19.54.
@@ -426,15 +408,15 @@ async def test_the_controller_offline_as_the_profile_ends(
     """The profile ends while the controller is away: back, it gets the last temperature in
     beer constant (not left in mode p on what the ramp last gave it)."""
     # An hour before the end of the ale's last ramp (21 to 2 °C over 12 h): 21 - 19 * 11/12.
-    await _start(hass, CHAMBER, "Ale", step=4, elapsed="11:00:00")
+    await start_profile(hass, CHAMBER, "Ale", step=4, elapsed="11:00:00")
     assert brewpi_emulator.beer_set == 3.6
     port = brewpi_emulator.port
     await brewpi_emulator.stop()
-    await _tick(hass, freezer, DAY)
+    await tick(hass, freezer, DAY)
     assert hass.states.get(CHAMBER).state == STATE_UNAVAILABLE
     await brewpi_emulator.start_tcp(port=port)
     for _ in range(90):
-        await _tick(hass, freezer, timedelta(seconds=1))
+        await tick(hass, freezer, timedelta(seconds=1))
         if hass.states.get(CHAMBER).state != STATE_UNAVAILABLE:
             break
     assert brewpi_emulator.mode == "b"
@@ -457,7 +439,7 @@ async def test_gravity_ends_the_holds(
     """`for 10d or gravity 1.012` ends at 1.012; `for 2d and stable 1@24` needs both."""
     steps = async_capture_events(hass, f"{DOMAIN}_profile_step")
     hass.states.async_set(TILT, "1.050")
-    await _start(hass, CHAMBER, "Gravity ale", gravity_sensor=TILT, original_gravity=1.050)
+    await start_profile(hass, CHAMBER, "Gravity ale", gravity_sensor=TILT, original_gravity=1.050)
     started = dt_util.utcnow()
     assert brewpi_emulator.beer_set == 18.0
 
@@ -466,10 +448,10 @@ async def test_gravity_ends_the_holds(
 
     async def read(moment: timedelta, gravity: str) -> None:
         """At `moment` of the run the Tilt reads `gravity` (the same value: reported again)."""
-        await _tick(hass, freezer, moment - (dt_util.utcnow() - started))
+        await tick(hass, freezer, moment - (dt_util.utcnow() - started))
         await advance(lambda: hass.states.get(CHAMBER).state != STATE_UNAVAILABLE)
         hass.states.async_set(TILT, gravity)
-        await _settle(hass)
+        await settle(hass)
 
     for moment, gravity in ((2 * DAY, "1.030"), (4 * DAY, "1.013")):
         await read(moment, gravity)
@@ -493,10 +475,10 @@ async def test_gravity_ends_the_holds(
     # Falling again; the 2 days run out on day 7 with 3 points over the last 24 h: it holds.
     await read(6 * DAY + 12 * HOUR, "1.010")
     await read(7 * DAY, "1.008")
-    await _tick(hass, freezer, timedelta(minutes=2))
+    await tick(hass, freezer, timedelta(minutes=2))
     assert step() == 2
     await read(7 * DAY + 12 * HOUR, "1.008")  # 1.010 at the start of the window, 2 points
-    await _tick(hass, freezer, timedelta(minutes=2))
+    await tick(hass, freezer, timedelta(minutes=2))
     assert step() == 2
     assert len(steps) == 1
     # 1.008 for 24 h on day 8: stable, and past the 2 days: the hold ends (within a tick).
@@ -549,7 +531,7 @@ async def test_a_generic_thermostat_follows_the_profile(
     """Its target follows the ale through the climate actions; its heater acts on it."""
     calls = async_capture_events(hass, "call_service")
     started = dt_util.utcnow()
-    await _start(hass, ESP, "Ale")
+    await start_profile(hass, ESP, "Ale")
     assert _attribute(hass, ESP, ATTR_TEMPERATURE) == 18.0
     assert hass.states.get("input_boolean.heater").state == "off"  # 19 °C, set to 18
     # Day 1 (the hold), day 4 (half way up to 21 °C), day 6 (the hold at 21 °C), day 7 + 2 h
@@ -560,13 +542,13 @@ async def test_a_generic_thermostat_follows_the_profile(
         (6 * DAY, 21.0),
         (7 * DAY + 2 * HOUR, 17.8),
     ):
-        await _tick(hass, freezer, moment - (dt_util.utcnow() - started))
+        await tick(hass, freezer, moment - (dt_util.utcnow() - started))
         assert _expected(ALE, dt_util.utcnow() - started) == by_hand
         assert _attribute(hass, ESP, ATTR_TEMPERATURE) == by_hand
         heating = "on" if by_hand > 19.0 else "off"
         assert hass.states.get("input_boolean.heater").state == heating
     # Past the end: 2 °C held, the run forgotten.
-    await _tick(hass, freezer, 8 * DAY - (dt_util.utcnow() - started))
+    await tick(hass, freezer, 8 * DAY - (dt_util.utcnow() - started))
     assert _attribute(hass, ESP, ATTR_TEMPERATURE) == 2.0
     assert ESP not in get_runner(hass).runs
     set_temperature = [
@@ -589,7 +571,7 @@ async def test_a_setpoint_changed_by_hand_pauses_the_run(
 ) -> None:
     """climate.set_temperature on the vessel while a profile runs: paused, with a repair issue."""
     paused = async_capture_events(hass, f"{DOMAIN}_profile_paused")
-    await _start(hass, VESSEL, "Fortnight", step=2, elapsed="12:00:00")  # 18.5 °C: 65.3 °F
+    await start_profile(hass, VESSEL, "Fortnight", step=2, elapsed="12:00:00")  # 18.5 °C: 65.3 °F
     assert panel_emulator.vessels[1].set_point == 65.0
     await hass.services.async_call(
         CLIMATE_DOMAIN,
@@ -597,7 +579,7 @@ async def test_a_setpoint_changed_by_hand_pauses_the_run(
         {ATTR_ENTITY_ID: VESSEL, ATTR_TEMPERATURE: 50},
         blocking=True,
     )
-    await _settle(hass)
+    await settle(hass)
     assert panel_emulator.vessels[1].set_point == 50.0
     run = get_runner(hass).runs[VESSEL].run
     assert run.paused
@@ -611,7 +593,7 @@ async def test_a_setpoint_changed_by_hand_pauses_the_run(
 
     # A day on: the run's clock stands still and the panel keeps the brewer's setpoint.
     writes = len(_panel_writes(panel_emulator))
-    await _tick(hass, freezer, DAY)
+    await tick(hass, freezer, DAY)
     assert panel_emulator.vessels[1].set_point == 50.0
     assert len(_panel_writes(panel_emulator)) == writes
     assert get_runner(hass).runs[VESSEL].run.clock(dt_util.utcnow()) == 4 * DAY + 12 * HOUR
@@ -620,7 +602,7 @@ async def test_a_setpoint_changed_by_hand_pauses_the_run(
     await hass.services.async_call(
         DOMAIN, "resume_profile", {ATTR_ENTITY_ID: VESSEL}, blocking=True
     )
-    await _settle(hass)
+    await settle(hass)
     assert ir.async_get(hass).async_get_issue(DOMAIN, f"profile_paused_{VESSEL}") is None
     assert panel_emulator.vessels[1].set_point == 65.0
 
@@ -634,17 +616,17 @@ async def test_a_run_stopped_while_the_controller_is_away(
 ) -> None:
     """Stopped while the controller is unreachable: back, it holds the target in beer constant
     (not left in mode p, as if a profile still ran)."""
-    await _start(hass, CHAMBER, "Ale")
+    await start_profile(hass, CHAMBER, "Ale")
     assert (brewpi_emulator.mode, brewpi_emulator.beer_set) == ("p", 18.0)
     port = brewpi_emulator.port
     await brewpi_emulator.stop()
-    await _tick(hass, freezer, timedelta(minutes=10))
+    await tick(hass, freezer, timedelta(minutes=10))
     assert hass.states.get(CHAMBER).state == STATE_UNAVAILABLE
     await hass.services.async_call(DOMAIN, "stop_profile", {"entity_id": CHAMBER}, blocking=True)
     assert CHAMBER not in get_runner(hass).runs
     await brewpi_emulator.start_tcp(port=port)
     for _ in range(90):
-        await _tick(hass, freezer, timedelta(seconds=1))
+        await tick(hass, freezer, timedelta(seconds=1))
         if brewpi_emulator.mode == "b":
             break
     assert (brewpi_emulator.mode, brewpi_emulator.beer_set) == ("b", 18.0)
