@@ -33,6 +33,10 @@ class Run:
     gravity_source: str | None = None  # where the gravity readings come from (an entity id)
     history: GravityHistory = field(default_factory=GravityHistory, compare=False)
 
+    def __post_init__(self) -> None:
+        """The gravity history judges attenuation against this run's original gravity."""
+        self.history.original_gravity = self.original_gravity
+
     @classmethod
     def start(
         cls,
@@ -57,7 +61,6 @@ class Run:
             tuple(ends),
             original_gravity=original_gravity,
             gravity_source=gravity_source,
-            history=GravityHistory(original_gravity),
         )
 
     @property
@@ -76,7 +79,6 @@ class Run:
 
     def position(self, now: datetime, unit: Unit) -> Position:
         """Where the run is `now`, its temperatures in `unit`."""
-        self.history.original_gravity = self.original_gravity
         return position(
             self.profile,
             self.clock(now),
@@ -140,5 +142,4 @@ class Run:
             data.get("pause_reason"),
             original_gravity,
             data.get("gravity_source"),
-            GravityHistory(original_gravity),
         )
