@@ -65,6 +65,14 @@ cat <<INFO
     - host 127.0.0.1, port ${PANEL_PORT}
   The emulated chamber and vessels run 60x faster than real time.
 
+  Add the fermentation profiles: Add integration > Cellar BrewPi > Fermentation profiles, then on
+  its entry Add profile > Type its steps, e.g. name Ale, steps (one a line):
+      hold 18 C for 10m
+      ramp to 21 C over 20m
+      hold 21 C for 10m
+  (minutes for days: the emulators run 60x, Home Assistant's clock does not), and choose it on
+  the chamber's or a vessel's Profile select.
+
   Add the cellar services: Add integration > Cellar BrewPi > Cellar services (any cellar name),
   then Settings > Devices & services > Cellar BrewPi > Cellar ... > Configure, and add each part:
     - InfluxDB recording (VictoriaMetrics):
