@@ -73,6 +73,7 @@ from custom_components.cellar_brewpi.brewpi.models import (
 from custom_components.cellar_brewpi.cellar.points import (
     CONTROLLER_MEASUREMENT,
     PANEL_MEASUREMENT,
+    Held,
     controller_readings,
     panel_readings,
 )
@@ -206,7 +207,7 @@ def realistic_cycles(count: int, end: datetime) -> list[Cycle]:
     panel = AlphaPanelEmulator(VESSELS, speedup=0.0, seed=1, sentinel_slots=frozenset())
     start = end - timedelta(seconds=CYCLE_SECONDS * (count - 1))
     filled = {
-        vessel.label: (str(2400 + number), start.date() - timedelta(days=2 * number))
+        number: (str(2400 + number), start.date() - timedelta(days=2 * number))
         for number, vessel in panel.vessels.items()
         if number <= BATCH_VESSELS
     }
@@ -219,7 +220,8 @@ def realistic_cycles(count: int, end: datetime) -> list[Cycle]:
             sources.append(_controller_source(number, controller, read_at))
         panel.advance(CYCLE_SECONDS)
         batches = {
-            label: (batch, (read_at.date() - day).days) for label, (batch, day) in filled.items()
+            number: Held(batch, (read_at.date() - day).days)
+            for number, (batch, day) in filled.items()
         }
         sources.append(partial(panel_readings, _panel_reading(panel, read_at), batches))
         readings = [reading for source in sources for reading in source()]

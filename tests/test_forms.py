@@ -64,16 +64,20 @@ async def test_every_number_field_says_its_range(
         checked += _check(await _config_form(hass, step), "config")
     checked += _check(await loaded_entry.start_reconfigure_flow(hass), "config")
     checked += _check(await loaded_panel.start_reconfigure_flow(hass), "config")
-    checked += _check(await _options_form(hass, loaded_entry), "options")
+    for step in ("controller_settings", "batch"):
+        result = await _options_form(hass, loaded_entry, {"next_step_id": step})
+        checked += _check(result, "options")
     for steps in (
         [{"next_step_id": "settings"}],
         [{"next_step_id": "alarms"}],
         [{"next_step_id": "add_vessel"}],
         [{"next_step_id": "edit_vessel"}, {"number": "1"}],
+        [{"next_step_id": "batch_vessel"}, {"number": "1"}],
     ):
         checked += _check(await _options_form(hass, loaded_panel, *steps), "options")
     services = await add_services()
     for step in ("influxdb", "sheet", "master_alarm_minutes"):
         result = await _options_form(hass, services, {"next_step_id": step})
         checked += _check(result, "options")
-    assert checked == 17 + 8 + 8  # the alarms' thresholds: a controller's, a panel's
+    # The alarms' thresholds (a controller's, a panel's); the OG (a chamber's, a vessel's).
+    assert checked == 17 + 8 + 8 + 2

@@ -12,6 +12,8 @@ from .areas import async_place_devices
 from .cellar.actions import async_setup_actions
 from .const import DOMAIN
 from .fermentation import async_setup_runner
+from .fermenters import async_setup_book
+from .fermenters.actions import async_setup_batch_actions
 from .hub import get_hub
 from .kinds import kind_of
 
@@ -27,8 +29,10 @@ PLATFORMS = [
 
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:  # noqa: ARG001
-    """Register the actions; start the profile runner."""
+    """Register the actions; load the batch book; start the profile runner."""
     async_setup_actions(hass)
+    async_setup_batch_actions(hass)
+    await async_setup_book(hass)
     await async_setup_runner(hass)
     return True
 

@@ -94,6 +94,7 @@ class CellarHub:
         self._sink: ReadingsSink | None = None
         self._pending: deque[FreshReadings] = deque(maxlen=MAX_PENDING)
         self.batches: dict[str, Batch] | None = None  # by vessel label; None: no Sheet data
+        self.sheet_configured = False  # a services entry reads the Sheet (maybe not yet)
         self.last_fresh: dict[str, datetime] = {}
 
     @callback

@@ -14,7 +14,11 @@ from custom_components.cellar_brewpi.brewpi.models import (
     ControlState,
     Temperatures,
 )
-from custom_components.cellar_brewpi.cellar.points import controller_readings, panel_readings
+from custom_components.cellar_brewpi.cellar.points import (
+    Held,
+    controller_readings,
+    panel_readings,
+)
 from custom_components.cellar_brewpi.recording import Reading, time_ns, to_line
 
 READ_AT = datetime(2026, 11, 21, 10, 30, 15, 123456, tzinfo=UTC)
@@ -40,11 +44,13 @@ def test_time_ns_is_exact() -> None:
 
 
 def test_panel_lines_exact() -> None:
-    readings = panel_readings(panel_reading(), {"FV 10/1": ("1234", 5), "unused": ("9", 9)})
+    readings = panel_readings(
+        panel_reading(), {1: Held("1234", 5, gravity=1.0123), 9: Held("9", 9, gravity=1.05)}
+    )
     assert [to_line(reading) for reading in readings] == [
         (
             "cellar_panel_read,batch_number=1234,slot=1,vessel=FV\\ 10/1 "
-            f"days_in_vessel=5i,set_point=68,temp=68.54,valve_open=1i {STAMP}"
+            f"days_in_vessel=5i,gravity=1.0123,set_point=68,temp=68.54,valve_open=1i {STAMP}"
         ),
         # nothing known but the (absent) batch: only days_in_vessel, batch "0"
         f"cellar_panel_read,batch_number=0,slot=2,vessel=FV\\ 10/2 days_in_vessel=0i {STAMP}",
@@ -60,15 +66,17 @@ def test_panel_lines_exact() -> None:
         "set_point": 68.0,
         "valve_open": 1,
         "days_in_vessel": 5,
+        "gravity": 1.0123,
     }
     assert isinstance(readings[0].fields["set_point"], float)
     assert {reading.time_ns for reading in readings} == {STAMP}
 
 
 def test_panel_without_batches_and_empty_batch_number() -> None:
-    readings = panel_readings(panel_reading(), {"FV 10/2": ("", 0)})
+    readings = panel_readings(panel_reading(), {2: Held("", 0, gravity=math.nan)})
     assert [reading.tags["batch_number"] for reading in readings] == ["0", "0", "0"]
     assert [reading.tags["slot"] for reading in readings] == ["1", "2", "3"]
+    assert not any("gravity" in reading.fields for reading in readings)
 
 
 def test_controller_line_exact() -> None:
@@ -91,6 +99,14 @@ def test_controller_line_exact() -> None:
     ]
     assert readings[0].fields["state"] == 4
     assert type(readings[0].fields["state"]) is int
+
+
+def test_a_chamber_s_gravity_is_fermentrack_s_gravity_column() -> None:
+    temperatures = Temperatures(beer_temp=19.5, state=ControlState.IDLE)
+    readings = controller_readings("c", temperatures, None, READ_AT, "C", gravity=1.0425)
+    assert [to_line(reading) for reading in readings] == [
+        f"brewpi,device=c,temp_format=C beer_temp=19.5,gravity=1.0425,state=0i {STAMP}"
+    ]
 
 
 def test_controller_partial_and_empty() -> None:

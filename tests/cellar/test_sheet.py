@@ -109,12 +109,13 @@ async def test_batch_sensors_on_the_vessels(
     assert int(_state(hass, DAYS)) == (dt_util.now().date() - date(2020, 11, 2)).days
 
 
-async def test_without_the_sheet_the_batch_sensors_are_unavailable(
+async def test_without_the_sheet_the_batch_sensors_wait_for_a_batch(
     hass: HomeAssistant, add_services: AddServices, panel_entry: MockConfigEntry
 ) -> None:
+    """No Sheet: a vessel's batch is entered here (`tests/fermenters`); none entered, unknown."""
     await add_services()
     await add_entry(hass, panel_entry)
-    assert _state(hass, BEER) == STATE_UNAVAILABLE
+    assert _state(hass, BEER) == STATE_UNKNOWN
     assert _state(hass, "sensor.fv_10_1_temperature") != STATE_UNAVAILABLE
 
 

@@ -10,7 +10,7 @@ from unittest.mock import patch
 
 import pytest
 from aiohttp import web
-from homeassistant.config_entries import SOURCE_USER, SOURCE_ZEROCONF
+from homeassistant.config_entries import SOURCE_USER, SOURCE_ZEROCONF, ConfigFlowResult
 from homeassistant.const import CONF_HOST, CONF_PORT
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
@@ -389,8 +389,17 @@ async def test_reconfigure_serial(hass: HomeAssistant) -> None:
         await emulator.stop()
 
 
+async def _settings(hass: HomeAssistant, entry: MockConfigEntry) -> ConfigFlowResult:
+    """The options menu, then the controller's settings."""
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    assert result["type"] is FlowResultType.MENU
+    return await hass.config_entries.options.async_configure(
+        result["flow_id"], {"next_step_id": "controller_settings"}
+    )
+
+
 async def test_options_flow(hass: HomeAssistant, loaded_entry: MockConfigEntry) -> None:
-    result = await hass.config_entries.options.async_init(loaded_entry.entry_id)
+    result = await _settings(hass, loaded_entry)
     assert result["type"] is FlowResultType.FORM
     # The alarm thresholds suggested are the defaults of the controller's unit (°C).
     suggested = {
@@ -442,7 +451,7 @@ async def test_options_flow_refuses_alarm_thresholds_that_cannot_work(
     changes: dict[str, float],
     errors: dict[str, str],
 ) -> None:
-    result = await hass.config_entries.options.async_init(loaded_entry.entry_id)
+    result = await _settings(hass, loaded_entry)
     user_input = {CONF_POLL_INTERVAL: 60, **ALARM_DEFAULTS, **changes}
     result = await hass.config_entries.options.async_configure(result["flow_id"], user_input)
     assert result["type"] is FlowResultType.FORM

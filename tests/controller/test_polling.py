@@ -139,11 +139,12 @@ async def test_a_poll_writes_only_the_states_that_changed(
     assert written == ["sensor.brewpi_fermenter1_room_temperature"]
 
     # Unavailable: every entity is written (the link sensor too: it stays available, turns off),
-    # but the profile entities: they show the profile run, which goes on.
+    # but the profile and batch entities: they show the profile run and the batch, which go on.
     written.clear()
     coordinator.async_set_update_error(RuntimeError("a failed poll"))
     await hass.async_block_till_done()
+    batch = ("_beer", "_batch_number", "_days_in_vessel", "_apparent_attenuation", "_abv")
     assert sorted(written) == sorted(
-        e for e in hass.states.async_entity_ids() if "profile" not in e
+        e for e in hass.states.async_entity_ids() if "profile" not in e and not e.endswith(batch)
     )
     assert hass.states.get(CLIMATE).state == STATE_UNAVAILABLE

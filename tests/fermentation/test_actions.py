@@ -192,6 +192,19 @@ async def test_a_start_the_chamber_cannot_run_is_refused(
     assert hass.states.get(CHAMBER_SELECT).state == "none"
 
 
+async def test_a_chamber_s_batch_gives_the_start_its_gravity(
+    hass: HomeAssistant, loaded_profiles: MockConfigEntry, loaded_entry: MockConfigEntry
+) -> None:
+    """The chamber's linked gravity sensor and its batch's OG: nothing to give the start."""
+    hass.states.async_set("sensor.tilt_gravity", "1.030")
+    await _call(hass, "set_batch", CHAMBER, beer="Ale", original_gravity=1.056)
+    await _call(hass, "link_gravity_sensor", CHAMBER, gravity_sensor="sensor.tilt_gravity")
+    await _call(hass, "start_profile", CHAMBER, profile="Attenuation")
+    run = hass.data[DATA_RUNNER].runs[CHAMBER].run
+    assert run.gravity_source == "sensor.tilt_gravity"
+    assert run.history.original_gravity == pytest.approx(1.056)
+
+
 async def test_the_message_names_the_step_out_of_range(
     hass: HomeAssistant, loaded_profiles: MockConfigEntry, loaded_entry: MockConfigEntry
 ) -> None:

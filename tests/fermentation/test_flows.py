@@ -122,7 +122,7 @@ async def test_the_profiles_entry_has_nothing_to_reconfigure_and_no_options(
     assert CellarBrewPiConfigFlow.async_supports_options_flow(loaded_entry) is True
     assert loaded_entry.supports_options is True
     result = await hass.config_entries.options.async_init(loaded_entry.entry_id)
-    assert result["type"] is FlowResultType.FORM
+    assert result["type"] is FlowResultType.MENU
     hass.config_entries.options.async_abort(result["flow_id"])
 
     assert loaded_profiles.supported_subentry_types.keys() == {"profile", "thermostat"}

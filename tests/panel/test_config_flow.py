@@ -269,6 +269,7 @@ async def test_options_menu(hass: HomeAssistant, loaded_panel: MockConfigEntry) 
         "add_vessel",
         "edit_vessel",
         "remove_vessels",
+        "batch_vessel",
     ]
 
 
@@ -398,6 +399,8 @@ async def test_options_add_vessel(
         "binary_sensor.fv_30_1_wrong_direction",
         "climate.fv_30_1",
         "select.fv_30_1_profile",
+        "sensor.fv_30_1_abv",
+        "sensor.fv_30_1_apparent_attenuation",
         "sensor.fv_30_1_batch_number",
         "sensor.fv_30_1_beer",
         "sensor.fv_30_1_days_in_vessel",
@@ -499,7 +502,7 @@ async def test_options_remove_vessels(
     ]
     # The link, and per vessel: thermostat, temperature, setpoint, valve, beer, batch, days,
     # the profile's five and the four alarms (the sentinel, slot 9, is removed in both).
-    assert len(entities) == 1 + 16 * len(kept)  # as in test_a_panel_has_no_buttons
+    assert len(entities) == 1 + 18 * len(kept)  # as in test_a_panel_has_no_buttons
     for entity_id in (
         "climate.walk_in",
         "sensor.bt_10_1_temperature",
@@ -511,5 +514,5 @@ async def test_options_remove_vessels(
     # With no vessels left there is nothing to edit or remove.
     result = await hass.config_entries.options.async_init(loaded_panel.entry_id)
     expected = ["settings", "alarms", "add_vessel"]
-    expected += ["edit_vessel", "remove_vessels"] if kept else []
+    expected += ["edit_vessel", "remove_vessels", "batch_vessel"] if kept else []
     assert result["menu_options"] == expected

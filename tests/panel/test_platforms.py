@@ -45,9 +45,9 @@ async def test_a_panel_has_no_buttons(
     entries = er.async_entries_for_config_entry(entity_registry, loaded_panel.entry_id)
     assert {e.domain for e in entries} == {"binary_sensor", "climate", "select", "sensor"}
     # The link, and per vessel: thermostat, temperature, setpoint, valve, beer, batch, days,
-    # and the profile's select, target, step, progress and next change; the four alarms on
-    # every vessel but the unused sentinel (slot 9).
-    assert len(entries) == 1 + 12 * 9 + 4 * 8
+    # attenuation, ABV, and the profile's select, target, step, progress and next change; the
+    # four alarms on every vessel but the unused sentinel (slot 9).
+    assert len(entries) == 1 + 14 * 9 + 4 * 8
 
 
 async def test_sensors_and_valves_show_the_panel(

@@ -9,11 +9,13 @@ order does not matter and extra columns are ignored. A data row belongs to the v
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from .errors import SheetFormatError
+from .gravity import parse_gravity
 
 COL_BATCH_NUMBER = "Batch #"
 COL_SPLIT = "Split"
@@ -62,7 +64,11 @@ class SheetSettings:
 
 @dataclass(frozen=True)
 class Batch:
-    """One data row of the production sheet. Text cells are trimmed; empty cells are `None`."""
+    """
+    A batch in a vessel: one data row of the production sheet, or one a brewer entered.
+
+    Text cells are trimmed; empty cells are `None`.
+    """
 
     vessel: str
     beer: str | None
@@ -74,8 +80,50 @@ class Batch:
     batch_size: str | None
     notes: str | None
     split: str | None
-    row: int
-    """The sheet row number (1 is the header)."""
+    row: int | None = None
+    """The sheet row number (1 is the header); `None` for a batch that is not from the sheet."""
+
+    @property
+    def original_gravity(self) -> float | None:
+        """The OG as specific gravity (the sheet may write it in °Plato); `None` if unreadable."""
+        return parse_gravity(self.og)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The batch as JSON-ready values (`from_dict` reads them back)."""
+        return {
+            "vessel": self.vessel,
+            "beer": self.beer,
+            "batch_number": self.batch_number,
+            "date_brewed": self.date_brewed.isoformat() if self.date_brewed else None,
+            "og": self.og,
+            "fg": self.fg,
+            "actual_volume": self.actual_volume,
+            "batch_size": self.batch_size,
+            "notes": self.notes,
+            "split": self.split,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Batch:
+        """A batch from `to_dict`'s values; unknown keys are ignored, missing ones are `None`."""
+
+        def text(key: str) -> str | None:
+            value = data.get(key)
+            return None if value is None else str(value).strip() or None
+
+        brewed = text("date_brewed")
+        return cls(
+            vessel=text("vessel") or "",
+            beer=text("beer"),
+            batch_number=text("batch_number"),
+            date_brewed=None if brewed is None else parse_date(brewed),
+            og=text("og"),
+            fg=text("fg"),
+            actual_volume=text("actual_volume"),
+            batch_size=text("batch_size"),
+            notes=text("notes"),
+            split=text("split"),
+        )
 
     def days_in_vessel(self, today: date) -> int | None:
         """Whole days from `date_brewed` to `today` (negative if it is later); `None` if no date."""

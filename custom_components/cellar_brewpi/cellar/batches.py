@@ -82,6 +82,13 @@ async def async_start_sheet(
 
     entry.async_on_unload(close)
     coordinator = SheetCoordinator(hass, entry, sheet, options, repairs)
+    hub.sheet_configured = True
+
+    @callback
+    def forget() -> None:
+        hub.sheet_configured = False
+        hub.async_set_batches(None)
+
     # Not a first refresh: a Sheet outage must not keep the recording from starting.
     await coordinator.async_refresh()
 
@@ -93,6 +100,6 @@ async def async_start_sheet(
                 repairs.resolved("sheet_auth")
 
     entry.async_on_unload(coordinator.async_add_listener(changed))
-    entry.async_on_unload(lambda: hub.async_set_batches(None))
+    entry.async_on_unload(forget)
     changed()
     return coordinator

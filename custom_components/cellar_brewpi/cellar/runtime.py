@@ -25,12 +25,13 @@ from ..const import (
     DEFAULT_MASTER_ALARM_MINUTES,
     DOMAIN,
 )
+from ..fermenters import get_book
 from ..hub import FreshReadings, get_hub
 from ..recording import to_line
 from .alarm import SourceWatch
 from .batches import SheetCoordinator, async_start_sheet
 from .heartbeat import HeartbeatSender
-from .points import points
+from .points import Contents, points
 from .recording import Recording
 from .repairs import Repairs
 
@@ -105,11 +106,18 @@ class CellarServices:
         """Record the read (disk first), then send a heartbeat if one is due."""
         if self.recording is not None:
             self.recording.async_record(
-                [to_line(point) for point in points(fresh, self.hub.batches)]
+                [to_line(point) for point in points(fresh, self._contents(fresh.source))]
             )
         if self.heartbeat is not None and self.watch.drives_heartbeat(fresh.source):
             self.heartbeat.async_beat()
         self.async_notify()
+
+    def _contents(self, source: str) -> Contents:
+        """What the chamber or the vessels of the entry `source` hold."""
+        entry = self.hass.config_entries.async_get_entry(source)
+        unique_id = entry.unique_id if entry else source
+        book = get_book(self.hass)
+        return lambda slot, name: book.contents(unique_id, slot, name)
 
     @callback
     def _async_tick(self, _now: datetime) -> None:

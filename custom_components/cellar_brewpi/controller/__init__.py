@@ -14,6 +14,8 @@ from homeassistant.exceptions import ConfigEntryNotReady
 from ..brewpi import BrewPiClient, BrewPiError, describe
 from ..const import DOMAIN, KIND_BREWPI, STALE_POLL_INTERVALS
 from ..fermentation import with_profiles
+from ..fermenters import Fermenter, with_batches
+from ..fermenters.book import fermenter_key
 from ..hub import ControllerReading, FreshReadings, device_tag, get_hub
 from ..kinds import Kind
 from . import alarms, sensor
@@ -65,22 +67,36 @@ async def async_setup_entry(hass: HomeAssistant, entry: BrewPiConfigEntry) -> No
     publish()
 
 
+def chamber(coordinator: BrewPiCoordinator) -> Fermenter:
+    """The controller's chamber, as a fermenter."""
+    entry = coordinator.config_entry
+    return Fermenter(
+        fermenter_key(entry.unique_id), entry.title, controller_device_info(coordinator)
+    )
+
+
 KIND = Kind(
     key=KIND_BREWPI,
     async_setup_entry=async_setup_entry,
-    platforms=with_profiles(
-        {
-            Platform.BINARY_SENSOR: lambda coordinator: [
-                ControllerConnectivity(coordinator),
-                *alarms.entities(coordinator),
+    platforms=with_batches(
+        with_profiles(
+            {
+                Platform.BINARY_SENSOR: lambda coordinator: [
+                    ControllerConnectivity(coordinator),
+                    *alarms.entities(coordinator),
+                ],
+                Platform.BUTTON: lambda coordinator: [RebootButton(coordinator)],
+                Platform.CLIMATE: lambda coordinator: [ChamberThermostat(coordinator)],
+                Platform.SENSOR: sensor.entities,
+            },
+            lambda coordinator: [
+                (
+                    controller_device_info(coordinator),
+                    f"{coordinator.config_entry.unique_id}-chamber",
+                )
             ],
-            Platform.BUTTON: lambda coordinator: [RebootButton(coordinator)],
-            Platform.CLIMATE: lambda coordinator: [ChamberThermostat(coordinator)],
-            Platform.SENSOR: sensor.entities,
-        },
-        lambda coordinator: [
-            (controller_device_info(coordinator), f"{coordinator.config_entry.unique_id}-chamber")
-        ],
+        ),
+        lambda coordinator: [chamber(coordinator)],
     ),
     options_flow=ControllerOptionsFlow,
     async_get_diagnostics=async_get_diagnostics,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from typing import Any, ClassVar
+from typing import Any, ClassVar, override
 
 import probatio as vol
 from homeassistant.config_entries import ConfigFlow, ConfigFlowResult, OptionsFlowWithReload
@@ -29,6 +29,8 @@ from ..const import (
     DEFAULT_PORT,
     KIND_BREWPI,
 )
+from ..fermenters.book import Fermenter, fermenter_key
+from ..fermenters.form import BatchOptions
 from ..selectors import POLL_INTERVAL, PORT
 from .link import async_handshake, serial_by_id, target_from_data
 
@@ -199,8 +201,12 @@ class ControllerFlow(ConfigFlow):
         )
 
 
-class ControllerOptionsFlow(OptionsFlowWithReload):
-    """How often the controller is polled, and the chamber's alarm thresholds."""
+class ControllerOptionsFlow(BatchOptions, OptionsFlowWithReload):
+    """A menu: the poll interval, area and alarm thresholds; the chamber's batch."""
+
+    @override
+    def _fermenter(self) -> Fermenter:
+        return Fermenter(fermenter_key(self.config_entry.unique_id), self.config_entry.title)
 
     def _unit(self) -> str:
         """The controller's unit, as its last reading gave it ("C" before any)."""
@@ -208,7 +214,13 @@ class ControllerOptionsFlow(OptionsFlowWithReload):
         data = getattr(coordinator, "data", None)
         return data.constants.temp_format if data is not None else "C"
 
-    async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+    async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:  # noqa: ARG002
+        """Choose what to change."""
+        return self.async_show_menu(step_id="init", menu_options=["controller_settings", "batch"])
+
+    async def async_step_controller_settings(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
         """Edit the poll interval and the alarm thresholds (degrees in the controller's unit)."""
         unit = self._unit()
         errors: dict[str, str] = {}
@@ -234,7 +246,7 @@ class ControllerOptionsFlow(OptionsFlowWithReload):
             }
         )
         return self.async_show_form(
-            step_id="init",
+            step_id="controller_settings",
             data_schema=self.add_suggested_values_to_schema(schema, user_input or suggested),
             errors=errors,
         )

@@ -4,7 +4,8 @@ The profile actions: start, stop, pause, resume, next step, on any `climate` ent
 A start is checked before anything is written: the profile exists, every temperature of it is
 within the thermostat's limits (the message names the step), the thermostat can turn control off
 if the profile does, and a hold ended by gravity has a gravity sensor (and the original gravity
-for an attenuation).
+for an attenuation). On a chamber or vessel, these default to its linked gravity sensor and its
+batch's OG.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from homeassistant.util import dt as dt_util
 from homeassistant.util.hass_dict import HassKey
 
 from ..const import CONF_KIND, DOMAIN, KIND_PROFILES, SUBENTRY_PROFILE
+from ..fermenters import fermenter_of, get_book
 from ..profiles import Hold, Profile, ProfileError, Run, Unit, fermentrack, plain, remix, text
 from .runner import get_runner
 from .targets import Target
@@ -135,11 +137,24 @@ def check(target: Target, profile: Profile, data: dict[str, Any]) -> None:
         raise _invalid("no_such_step", step=step, steps=len(profile.steps))
 
 
+def _from_the_batch(hass: HomeAssistant, entity_id: str) -> dict[str, Any]:
+    """A chamber's or vessel's linked gravity sensor and its batch's OG (a start may omit them)."""
+    if (fermenter := fermenter_of(hass, entity_id)) is None:
+        return {}
+    book = get_book(hass)
+    batch, _ = book.batch(fermenter)
+    found = {
+        ATTR_GRAVITY_SENSOR: book.gravity_sensor(fermenter.key),
+        ATTR_ORIGINAL_GRAVITY: batch.original_gravity if batch else None,
+    }
+    return {key: value for key, value in found.items() if value is not None}
+
+
 async def async_start(
     hass: HomeAssistant, entity_id: str, name: str, data: dict[str, Any] | None = None
 ) -> None:
     """Start the profile called `name` on the thermostat (`data`: the action's options)."""
-    data = data or {}
+    data = {**_from_the_batch(hass, entity_id), **(data or {})}
     profile = profiles_by_name(hass).get(name)
     if profile is None:
         raise _invalid("unknown_profile", profile=name)

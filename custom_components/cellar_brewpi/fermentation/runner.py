@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from homeassistant.const import (
+    ATTR_UNIT_OF_MEASUREMENT,
     EVENT_STATE_CHANGED,
     EVENT_STATE_REPORTED,
     STATE_UNAVAILABLE,
@@ -29,6 +30,7 @@ from homeassistant.core import (
     EventStateChangedData,
     EventStateReportedData,
     HomeAssistant,
+    State,
     callback,
 )
 from homeassistant.exceptions import HomeAssistantError
@@ -40,6 +42,7 @@ from homeassistant.util import dt as dt_util
 from homeassistant.util.hass_dict import HassKey
 
 from ..audit import fire_setpoint_changed
+from ..batches.gravity import specific_gravity
 from ..const import DOMAIN
 from ..profiles import Position, Reading, Run, describe
 from .targets import Target
@@ -414,7 +417,7 @@ class ProfileRunner:
             self._thermostat_changed(entity_id, active)
         for thermostat, gravity in list(self.runs.items()):
             if gravity.run.gravity_source == entity_id:
-                self._gravity_changed(thermostat, gravity, new.state, new.last_updated)
+                self._gravity_changed(thermostat, gravity, new, new.last_updated)
 
     @callback
     def _is_gravity_source(self, data: EventStateReportedData) -> bool:
@@ -432,7 +435,7 @@ class ProfileRunner:
             return
         for thermostat, active in list(self.runs.items()):
             if active.run.gravity_source == event.data["entity_id"]:
-                self._gravity_changed(thermostat, active, new.state, event.data["last_reported"])
+                self._gravity_changed(thermostat, active, new, event.data["last_reported"])
 
     def _thermostat_changed(self, entity_id: str, active: Active) -> None:
         if active.writing or active.run.paused:
@@ -459,12 +462,13 @@ class ProfileRunner:
         _LOGGER.info("Profile %s on %s paused: %s", active.run.profile.name, entity_id, reason)
         self.hass.async_create_task(self.async_pause(entity_id, reason))
 
-    def _gravity_changed(self, entity_id: str, active: Active, state: str, at: datetime) -> None:
+    def _gravity_changed(self, entity_id: str, active: Active, state: State, at: datetime) -> None:
         try:
-            value = float(state)
+            value = float(state.state)
         except ValueError:
             return
-        sg = value if value < 2 else 1 + value / (258.6 - value / 258.2 * 227.1)  # noqa: PLR2004 - °P
+        if (sg := specific_gravity(value, state.attributes.get(ATTR_UNIT_OF_MEASUREMENT))) is None:
+            return
         active.run.history.add(Reading(at, sg))
         self.hass.async_create_task(self._async_update(entity_id, dt_util.utcnow()))
 

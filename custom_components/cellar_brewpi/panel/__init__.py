@@ -13,6 +13,7 @@ from homeassistant.helpers import device_registry as dr
 
 from ..const import KIND_ALPHA_PANEL
 from ..fermentation import with_profiles
+from ..fermenters import Fermenter, with_batches
 from ..hub import FreshReadings, get_hub
 from ..kinds import Kind
 from . import binary_sensor, sensor
@@ -54,16 +55,28 @@ async def async_setup_entry(hass: HomeAssistant, entry: PanelConfigEntry) -> Non
 KIND = Kind(
     key=KIND_ALPHA_PANEL,
     async_setup_entry=async_setup_entry,
-    platforms=with_profiles(
-        {
-            Platform.BINARY_SENSOR: binary_sensor.entities,
-            Platform.CLIMATE: lambda panel: [VesselThermostat(panel, slot) for slot in panel.slots],
-            Platform.SENSOR: sensor.entities,
-        },
+    platforms=with_batches(
+        with_profiles(
+            {
+                Platform.BINARY_SENSOR: binary_sensor.entities,
+                Platform.CLIMATE: lambda panel: [
+                    VesselThermostat(panel, slot) for slot in panel.slots
+                ],
+                Platform.SENSOR: sensor.entities,
+            },
+            lambda panel: [
+                (
+                    vessel_device_info(panel, slot),
+                    f"{panel.config_entry.unique_id}-slot-{slot.number}-vessel",
+                )
+                for slot in panel.slots
+            ],
+        ),
         lambda panel: [
-            (
+            Fermenter(
+                vessel_identifier(panel.config_entry, slot.number)[1],
+                slot.label,
                 vessel_device_info(panel, slot),
-                f"{panel.config_entry.unique_id}-slot-{slot.number}-vessel",
             )
             for slot in panel.slots
         ],

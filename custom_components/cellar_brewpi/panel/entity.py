@@ -5,15 +5,12 @@ from __future__ import annotations
 from typing import override
 
 from homeassistant.config_entries import ConfigEntry
-from homeassistant.core import callback
 from homeassistant.helpers.device_registry import DeviceInfo
-from homeassistant.helpers.dispatcher import async_dispatcher_connect
 
 from ..alpha_panel import Slot, SlotReading
-from ..batches import Batch
 from ..const import DOMAIN
 from ..entity import ChangesOnly
-from ..hub import SIGNAL_BATCHES, get_hub
+from ..fermenters.book import fermenter_key
 from .coordinator import PanelCoordinator
 
 
@@ -29,7 +26,7 @@ def panel_device_info(entry: ConfigEntry) -> DeviceInfo:
 
 def vessel_identifier(entry: ConfigEntry, number: int) -> tuple[str, str]:
     """The device identifier of the vessel in slot `number`."""
-    return (DOMAIN, f"{entry.unique_id}-slot-{number}")
+    return (DOMAIN, fermenter_key(entry.unique_id, number))
 
 
 class PanelEntity(ChangesOnly[PanelCoordinator]):
@@ -80,32 +77,3 @@ class VesselEntity(ChangesOnly[PanelCoordinator]):
     def shown(self) -> object:
         """The slot's reading is all a vessel's entities show."""
         return self.reading
-
-
-class BatchEntity(VesselEntity):
-    """A vessel's batch from the production Sheet, on the vessel's device."""
-
-    @override
-    async def async_added_to_hass(self) -> None:
-        """Follow the Sheet's batches as well as the panel."""
-        await super().async_added_to_hass()
-        self.async_on_remove(
-            async_dispatcher_connect(self.hass, SIGNAL_BATCHES, self.async_write_ha_state)
-        )
-
-    @property
-    def batch(self) -> Batch | None:
-        """The first Sheet row whose Vessel is this vessel's label."""
-        batches = get_hub(self.hass).batches
-        return batches.get(self.slot.label.strip()) if batches else None
-
-    @property
-    @override
-    def available(self) -> bool:
-        """Available once the Sheet has been read (the last good data stays)."""
-        return get_hub(self.hass).batches is not None
-
-    @callback
-    @override
-    def _handle_coordinator_update(self) -> None:
-        """Panel polls do not change the batch."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, override
 
 import probatio as vol
 from homeassistant.config_entries import ConfigFlowResult, OptionsFlowWithReload
@@ -39,8 +39,11 @@ from ..const import (
     DEFAULT_POLL_INTERVAL,
     DEFAULT_SET_POINT_STEP,
 )
+from ..fermenters.book import Fermenter
+from ..fermenters.form import BatchOptions
 from ..selectors import POLL_INTERVAL, number_box
 from .coordinator import slot_to_option
+from .entity import vessel_identifier
 
 DEFAULT_PANEL_OPTIONS: dict[str, Any] = {
     CONF_VESSELS: [slot_to_option(slot) for slot in DEFAULT_SLOTS],
@@ -77,8 +80,12 @@ def vessel_errors(vessel: dict[str, Any], others: list[dict[str, Any]]) -> dict[
     return errors
 
 
-class PanelOptionsFlow(OptionsFlowWithReload):
-    """A menu: settings, add a vessel, edit one, remove some. Every change reloads the panel."""
+class PanelOptionsFlow(BatchOptions, OptionsFlowWithReload):
+    """
+    A menu of what to change: settings, alarms, vessels, a vessel's batch.
+
+    Every change but a batch reloads the panel (a batch goes to the batch book).
+    """
 
     def __init__(self) -> None:
         """No vessel chosen yet."""
@@ -97,7 +104,7 @@ class PanelOptionsFlow(OptionsFlowWithReload):
         """Choose what to change."""
         options = ["settings", "alarms", "add_vessel"]
         if self._vessels:
-            options += ["edit_vessel", "remove_vessels"]
+            options += ["edit_vessel", "remove_vessels", "batch_vessel"]
         return self.async_show_menu(step_id="init", menu_options=options)
 
     async def async_step_settings(
@@ -216,6 +223,23 @@ class PanelOptionsFlow(OptionsFlowWithReload):
             ),
             description_placeholders={"label": current[CONF_LABEL]},
             errors=errors,
+        )
+
+    async def async_step_batch_vessel(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Choose the vessel whose batch to enter."""
+        if user_input is not None:
+            self._number = int(user_input[CONF_NUMBER])
+            return await self.async_step_batch()
+        schema = vol.Schema({vol.Required(CONF_NUMBER): self._vessel_selector(multiple=False)})
+        return self.async_show_form(step_id="batch_vessel", data_schema=schema)
+
+    @override
+    def _fermenter(self) -> Fermenter:
+        vessel = next(v for v in self._vessels if v[CONF_NUMBER] == self._number)
+        return Fermenter(
+            vessel_identifier(self.config_entry, vessel[CONF_NUMBER])[1], vessel[CONF_LABEL]
         )
 
     async def async_step_remove_vessels(
