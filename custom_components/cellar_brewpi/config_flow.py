@@ -18,14 +18,17 @@ from homeassistant.config_entries import (
 from homeassistant.core import callback
 
 from .cellar import ServicesFlow
-from .const import DOMAIN
+from .const import CONF_KIND, DOMAIN, KIND_PROFILES
 from .controller import ControllerFlow
 from .fermentation import ProfilesFlow
+from .fermentrack_import import FermentrackFlow
 from .kinds import kind_of
 from .panel import PanelFlow
 
 
-class CellarBrewPiConfigFlow(ControllerFlow, PanelFlow, ServicesFlow, ProfilesFlow, domain=DOMAIN):
+class CellarBrewPiConfigFlow(
+    ControllerFlow, PanelFlow, ServicesFlow, ProfilesFlow, FermentrackFlow, domain=DOMAIN
+):
     """Add anything of the integration; every path talks to the device or service first."""
 
     VERSION = 1
@@ -34,6 +37,10 @@ class CellarBrewPiConfigFlow(ControllerFlow, PanelFlow, ServicesFlow, ProfilesFl
         """Nothing discovered or chosen yet."""
         self._discovered = {}
         self._part = ""
+        self._upload = None
+        self._survey = None
+        self._choice = None
+        self._task = None
 
     @staticmethod
     @callback
@@ -66,8 +73,15 @@ class CellarBrewPiConfigFlow(ControllerFlow, PanelFlow, ServicesFlow, ProfilesFl
                 *PanelFlow.MENU,
                 *ServicesFlow.MENU,
                 *ProfilesFlow.MENU,
+                *FermentrackFlow.MENU,
             ],
         )
+
+    async def async_step_import(self, import_data: dict[str, Any]) -> ConfigFlowResult:
+        """What an import (from Fermentrack) adds: a controller, or the profiles entry."""
+        if import_data.get(CONF_KIND) == KIND_PROFILES:
+            return await self.async_step_fermentation_profiles({})
+        return await self.async_step_import_controller(dict(import_data))
 
     async def async_step_reconfigure(
         self, user_input: dict[str, Any] | None = None

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -79,6 +79,19 @@ class Recording(Part):
         )
         self._enqueues.add(task)
         task.add_done_callback(self._enqueues.discard)
+
+    async def async_import[T](self, produce: Callable[[Callable[[Sequence[str]], None]], T]) -> T:
+        """
+        Queue a backlog of old points: `produce` runs in the executor, handing them to `enqueue`.
+
+        It hands them chunk by chunk; then the drainer is woken. Returns what `produce` returns.
+        """
+        assert self.queue is not None  # noqa: S101 - only imported into once started
+        async with self._lock:
+            result = await self.hass.async_add_executor_job(produce, self.queue.enqueue)
+        self._wake.set()
+        await self._async_refresh_stats()
+        return result
 
     async def _async_enqueue(self, lines: list[str]) -> None:
         assert self.queue is not None  # noqa: S101 - only recorded once started

@@ -14,7 +14,13 @@ from homeassistant.helpers.service_info.zeroconf import ZeroconfServiceInfo
 
 from ..addresses import async_abort_if_address_taken, async_abort_if_port_taken
 from ..alarm_options import alarm_input, alarm_schema, alarm_suggestions
-from ..brewpi import BrewPiConnectionError, BrewPiProtocolError, VersionInfo
+from ..brewpi import (
+    BrewPiConnectionError,
+    BrewPiError,
+    BrewPiProtocolError,
+    VersionInfo,
+    describe,
+)
 from ..const import (
     CONF_ALARMS,
     CONF_AREA,
@@ -176,6 +182,33 @@ class ControllerFlow(ConfigFlow):
             data_schema=self.add_suggested_values_to_schema(schema, user_input),
             errors=errors,
         )
+
+    async def async_step_import_controller(self, data: dict[str, Any]) -> ConfigFlowResult:
+        """
+        A controller another program knew (a Fermentrack import): checked live, as by hand.
+
+        `data` is the entry's data and the controller's `name`; a controller not reachable now
+        aborts with `cannot_connect` and the error, so that the import lists it.
+        """
+        name = data.pop("name")
+        if data[CONF_CONNECTION_TYPE] == CONNECTION_SERIAL:
+            await self.async_set_unique_id(data[CONF_SERIAL_PORT])
+            self._abort_if_unique_id_configured()
+            await async_abort_if_port_taken(self, data[CONF_SERIAL_PORT])
+        else:
+            await async_abort_if_address_taken(self, data)
+            host = data[CONF_HOST]
+            await self.async_set_unique_id(mdns_name(host) or f"{host}:{data[CONF_PORT]}")
+            self._abort_if_unique_id_configured()
+        target = target_from_data(data)
+        try:
+            version = await async_handshake(target)
+        except BrewPiError as err:
+            return self.async_abort(
+                reason="cannot_connect",
+                description_placeholders={"target": describe(target), "error": str(err)},
+            )
+        return self._create(data, name, version)
 
     async def _async_try(
         self, data: Mapping[str, Any], errors: dict[str, str]

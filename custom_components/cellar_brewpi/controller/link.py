@@ -35,6 +35,14 @@ async def async_handshake(target: TcpTarget | SerialTarget) -> VersionInfo:
         await client.async_close()
 
 
+def port_of_serial_number(number: str, by_id: Path | None = None) -> str | None:
+    """The /dev/serial/by-id/... port whose name holds a USB serial number (blocking I/O)."""
+    by_id = by_id or SERIAL_BY_ID
+    if not number or not by_id.is_dir():
+        return None
+    return next((str(link) for link in sorted(by_id.iterdir()) if f"_{number}-" in link.name), None)
+
+
 def serial_by_id(path: str, by_id: Path = SERIAL_BY_ID) -> str:
     """The stable /dev/serial/by-id/... name of a port, or the path itself (blocking I/O)."""
     if path.startswith(str(by_id)) or not by_id.is_dir():

@@ -80,6 +80,8 @@ class BatchBook:
         self._places: dict[str, _Place] = {}
         self.past: list[dict[str, Any]] = []
         """Batches that left their chamber or vessel: `fermenter`, `ended` and the `batch`."""
+        self.imported: dict[str, dict[str, Any]] = {}
+        """What an import brought, by its id (`fermentrack:<beer>`): nothing comes twice."""
 
     async def async_load(self) -> None:
         """Read the book (an empty one the first time)."""
@@ -90,6 +92,7 @@ class BatchBook:
                 Batch.from_dict(batch) if batch else None, place.get("gravity_sensor")
             )
         self.past = list(data.get("past", []))
+        self.imported = dict(data.get("imported", {}))
 
     def entered(self, key: str) -> Batch | None:
         """The batch entered for a chamber or vessel."""
@@ -157,6 +160,37 @@ class BatchBook:
         place.batch = batch
         await self._async_changed(fermenter.key)
 
+    async def async_import_batch(
+        self, import_id: str, fermenter: Fermenter | None, batch: Batch, *, current: bool
+    ) -> bool:
+        """
+        Keep an imported batch; False when it was imported before.
+
+        It goes into its chamber (`current`, when nothing is entered there) or into the past
+        batches (`fermenter` None: its chamber is gone).
+        """
+        if import_id in self.imported:
+            return False
+        self.imported[import_id] = {"batch": batch.beer}
+        if current and fermenter is not None and self.entered(fermenter.key) is None:
+            self._places.setdefault(fermenter.key, _Place()).batch = batch
+        else:
+            self.past.append(
+                {
+                    "fermenter": fermenter.key if fermenter else None,
+                    "ended": None,
+                    "batch": batch.to_dict(),
+                    "id": import_id,
+                }
+            )
+        await self._async_changed(fermenter.key if fermenter else "")
+        return True
+
+    async def async_note_import(self, import_id: str, **what: Any) -> None:
+        """Note what else an import brought (its log's points), so that it does not come twice."""
+        self.imported.setdefault(import_id, {}).update(what)
+        await self._store.async_save(self._data())
+
     async def async_link(self, key: str, entity_id: str | None) -> None:
         """Link a gravity sensor to a chamber or vessel (None: unlink)."""
         self._places.setdefault(key, _Place()).gravity_sensor = entity_id
@@ -177,6 +211,7 @@ class BatchBook:
                 if place.batch is not None or place.gravity_sensor is not None
             },
             "past": self.past,
+            "imported": self.imported,
         }
 
     @callback

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import json
+import lzma
 import re
 import tarfile
 import zipfile
@@ -28,6 +29,8 @@ from .models import Beer, Inventory
 from .records import from_database, from_json
 
 DATA_FILE = "fermentrack_data.json"
+READ_ERRORS = (tarfile.TarError, zipfile.BadZipFile, EOFError, OSError, lzma.LZMAError)
+"""What reading a damaged or truncated archive raises."""
 _OLD_LOG = re.compile(r"Device (?:\d+|None) - B(?P<beer>\d+) - .*_(?P<kind>full|graph)\.csv")
 _NEW_LOG = re.compile(r"(?P<beer>[0-9a-fA-F-]{32,36})_(?P<kind>full|base)_csv\.csv")
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -105,12 +108,12 @@ def open_installation(path: Path, data_zip: Path | None = None) -> Iterator[Inst
         )
     try:
         archive = tarfile.open(path, mode="r:xz")  # noqa: SIM115 - closed below
-    except (tarfile.TarError, EOFError, OSError) as err:
+    except READ_ERRORS as err:
         raise BackupDamagedError(f"the archive cannot be read: {err}") from err
     with archive:
         try:
             members = {m.name.removeprefix("./"): m for m in archive.getmembers()}
-        except (tarfile.TarError, EOFError, OSError) as err:
+        except READ_ERRORS as err:
             raise BackupDamagedError(f"the archive is damaged or cut short: {err}") from err
         files = {n: m for n, m in members.items() if m.isfile() and _safe(n)}
         data_name = (
@@ -123,7 +126,7 @@ def open_installation(path: Path, data_zip: Path | None = None) -> Iterator[Inst
         try:
             with archive.extractfile(files[data_name]) as raw:  # type: ignore[union-attr]
                 data = json.load(raw)
-        except (tarfile.TarError, EOFError, OSError, ValueError) as err:
+        except (*READ_ERRORS, ValueError) as err:
             raise BackupDamagedError(f"its {data_name} cannot be read: {err}") from err
         inventory = from_json(data)
         _match_logs(inventory, list(files), by_uuid=inventory.version == "2.0.0")

@@ -193,6 +193,12 @@ class DurableQueue:
 
     # --- writing ---------------------------------------------------------------------------
 
+    @property
+    def room_bytes(self) -> int:
+        """How many more bytes the queue holds before it drops its oldest points."""
+        with self._lock:
+            return self._max_bytes - self._bytes
+
     def enqueue(self, lines: Sequence[str]) -> None:
         """
         Store the lines of one poll cycle in one transaction, then enforce the disk bound.
