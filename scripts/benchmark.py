@@ -165,6 +165,7 @@ from custom_components.cellar_brewpi.const import (
     KIND_ALPHA_PANEL,
     MAX_POLL_INTERVAL,
 )
+from scripts.benchmark_fermentrack import YEAR_ROWS, bench_fermentrack
 from scripts.benchmark_profiles import bench_profiles
 from scripts.benchmark_recording import bench_recording
 from scripts.emulators.alpha_panel import AlphaPanelEmulator
@@ -1499,6 +1500,12 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--profile-ticks", type=_positive, default=100, help="profile ticks of 50 runs timed"
     )
+    parser.add_argument(
+        "--fermentrack-rows",
+        type=_not_negative,
+        default=YEAR_ROWS,
+        help="rows of the Fermentrack log to import (0: skip; default a year at 30 s)",
+    )
     parser.add_argument("--serve-emulators", type=_positive, help=argparse.SUPPRESS)
     parser.add_argument("--emulator-speedup", type=float, default=0.0, help=argparse.SUPPRESS)
     parser.add_argument("--no-panel", action="store_true", help=argparse.SUPPRESS)
@@ -1547,6 +1554,9 @@ def main(argv: list[str] | None = None) -> int:
             bench_recording(config.backlog_cycles, config.enqueue_cycles),
             loop_factory=create_event_loop,
         )
+        ha_rows += [Row(f.metric, f.target, f.measured, f.how) for f in figures]
+    if args.fermentrack_rows:
+        figures = bench_fermentrack(args.fermentrack_rows)
         ha_rows += [Row(f.metric, f.target, f.measured, f.how) for f in figures]
     rows = ha_rows + rows
 

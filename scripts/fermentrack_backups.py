@@ -24,6 +24,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Literal
 
 GRAPH = ["log_time", "beer_temp", "beer_set", "fridge_temp", "fridge_set", "room_temp"]
 FULL = [
@@ -211,8 +212,16 @@ def _device_dict(c: Controller, beers: dict[int, Beer]) -> dict[str, object]:
     }
 
 
-def write_backup(installation: Installation, path: Path, version: str = "2.0.0") -> Path:
-    """Write a Fermentrack backup of `version` (2.0.0 or 1.0.0) to `path`; return it."""
+def write_backup(
+    installation: Installation,
+    path: Path,
+    version: str = "2.0.0",
+    preset: Literal[1, 6] = 6,
+) -> Path:
+    """Write a Fermentrack backup of `version` (2.0.0 or 1.0.0) to `path`; return it.
+
+    `preset` is the xz level (6 is Fermentrack's, the default; 1 writes a big one fast).
+    """
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         logs: list[tuple[Path, str]] = []
@@ -230,7 +239,7 @@ def write_backup(installation: Installation, path: Path, version: str = "2.0.0")
         data = _backup_2(installation) if version == "2.0.0" else _backup_1(installation)
         dump = folder / "fermentrack_data.json"
         dump.write_text(json.dumps(data) if version == "2.0.0" else json.dumps(data, indent="  "))
-        with tarfile.open(path, mode="w:xz") as archive:
+        with tarfile.open(path, mode="w:xz", preset=preset) as archive:
             archive.add(dump, arcname="fermentrack_data.json")
             for source, name in logs:
                 archive.add(source, arcname=name)

@@ -100,11 +100,15 @@ def parse_time(text: str) -> datetime:
 
 
 def _number(text: str) -> float | None:
-    text = text.strip()
-    if not text or text.casefold() in {"none", "null", "nan"}:
+    try:
+        value = float(text)
+    except ValueError:
+        if text.strip().casefold() in {"", "none", "null"}:
+            return None
+        raise
+    if math.isnan(value):
         return None
-    value = float(text)
-    if not math.isfinite(value):
+    if math.isinf(value):
         raise ValueError(text)
     return value
 

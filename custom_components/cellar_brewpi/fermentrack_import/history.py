@@ -13,10 +13,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from ..brewpi import ControlState, Temperatures
-from ..cellar.points import controller_readings
-from ..fermentrack_backup import Skipped, open_installation, read_log
-from ..recording import to_line
+from ..brewpi import ControlState
+from ..cellar.points import CONTROLLER_MEASUREMENT
+from ..fermentrack_backup import LogRow, Skipped, open_installation, read_log
+from ..recording import Reading, to_line
 
 CHUNK = 10_000
 STATISTICS = ("beer_temp", "fridge_temp")
@@ -64,6 +64,36 @@ class LogImport:
         ]
 
 
+FIELDS = ("beer_set", "beer_temp", "fridge_set", "fridge_temp", "gravity", "room_temp")
+"""A row's float fields, in the order `to_line` sorts them (`state` comes after them)."""
+STATES = frozenset(state.value for state in ControlState)
+
+
+def line_prefix(device: str, unit: str) -> str:
+    """The measurement and tags of a `brewpi` point, escaped exactly as `to_line` does."""
+    probe = Reading(CONTROLLER_MEASUREMENT, {"device": device, "temp_format": unit}, {"x": 1.0}, 0)
+    line = to_line(probe)
+    return line[: line.rindex(" x=1 0")]
+
+
+def row_line(prefix: str, row: LogRow) -> str | None:
+    """
+    A log row as the line `to_line(controller_readings(...))` makes of it (a test checks).
+
+    At the speed a year of rows needs; None for a row without a value.
+    """
+    fields = [
+        f"{name}={float.__repr__(value).removesuffix('.0')}"
+        for name in FIELDS
+        if (value := getattr(row, name)) is not None
+    ]
+    if row.state in STATES:
+        fields.append(f"state={row.state}i")
+    if not fields:
+        return None
+    return f"{prefix} {','.join(fields)} {int(row.at.timestamp()) * 1_000_000_000}"
+
+
 def import_log(  # noqa: PLR0917 - what the rows need; `partial` gives them
     backup: Path,
     data_zip: Path | None,
@@ -82,20 +112,13 @@ def import_log(  # noqa: PLR0917 - what the rows need; `partial` gives them
     with open_installation(backup, data_zip) as installation:
         beer = next(b for b in installation.inventory.beers if b.key == beer_key)
         chunk: list[str] = []
+        prefixes = {unit: line_prefix(device, unit) for unit in ("C", "F")}
         with installation.log_lines(beer) as (lines, columns):
             for row in read_log(lines, columns, result.skipped):
                 result.rows += 1
                 result.first = result.first or row.at
                 result.last = row.at
                 row_unit = row.temp_format or beer.temp_format
-                temperatures = Temperatures(
-                    beer_temp=row.beer_temp,
-                    beer_set=row.beer_set,
-                    fridge_temp=row.fridge_temp,
-                    fridge_set=row.fridge_set,
-                    room_temp=row.room_temp,
-                    state=None if row.state is None else _state(row.state),
-                )
                 hour = row.at.replace(minute=0, second=0, microsecond=0)
                 for series in STATISTICS:
                     if (value := getattr(row, series)) is not None:
@@ -103,12 +126,9 @@ def import_log(  # noqa: PLR0917 - what the rows need; `partial` gives them
                         (hours.get(hour) or hours.setdefault(hour, _Hour())).add(
                             convert(value, row_unit, unit)
                         )
-                if enqueue is None:
+                if enqueue is None or (line := row_line(prefixes[row_unit], row)) is None:
                     continue
-                points = controller_readings(
-                    device, temperatures, None, row.at, row_unit, gravity=row.gravity
-                )
-                chunk.extend(to_line(point) for point in points)
+                chunk.append(line)
                 if len(chunk) >= CHUNK:
                     enqueue(chunk)
                     result.points += len(chunk)
@@ -117,10 +137,3 @@ def import_log(  # noqa: PLR0917 - what the rows need; `partial` gives them
             enqueue(chunk)
             result.points += len(chunk)
     return result
-
-
-def _state(value: int) -> ControlState | None:
-    try:
-        return ControlState(value)
-    except ValueError:
-        return None

@@ -160,7 +160,7 @@ class FermentrackImport:
                     context={"source": SOURCE_IMPORT},
                     data={**data, "name": controller.name},
                 )
-            except Exception as err:  # noqa: BLE001 - listed, never half-created
+            except Exception as err:  # listed, never half-created
                 _LOGGER.debug("Importing %s at %s", controller.name, data, exc_info=True)
                 reason = str(err) or type(err).__name__
                 continue
@@ -331,9 +331,8 @@ class FermentrackImport:
             )
         if result.skipped.count:
             lines = ", ".join(str(n) for n, _ in result.skipped.examples)
-            self.summary.skipped.append(
-                (f"{result.skipped.count:,} rows of the {what}", f"they do not parse (lines {lines})")
-            )
+            rows_of = f"{result.skipped.count:,} rows of the {what}"
+            self.summary.skipped.append((rows_of, f"they do not parse (lines {lines})"))
         if entry is not None:
             self._statistics(entry, unit, result)
 

@@ -13,7 +13,7 @@ from ..fermentrack_backup.logs import parse_time
 
 @dataclass(frozen=True, slots=True)
 class LogSpan:
-    """A beer log's rows (lines after the header) and its first and last time."""
+    """A beer log's rows (its lines that start with a date) and its first and last time."""
 
     rows: int
     first: datetime | None
@@ -42,17 +42,18 @@ def survey(backup: Path, data_zip: Path | None) -> Survey:
         for beer in installation.inventory.beers:
             if not (beer.full_log or beer.graph_log):
                 continue
-            rows, first, last = 0, None, None
+            rows, first, last_line = 0, None, ""
             try:
                 with installation.log_lines(beer) as (lines, _):
                     for line in lines:
-                        if (at := _time(line)) is None:
+                        if not line[:1].isdigit():  # the header, a blank line
                             continue
                         rows += 1
-                        first = first or at
-                        last = at
+                        last_line = line
+                        if first is None:
+                            first = _time(line)
             except (BackupError, *READ_ERRORS) as err:
                 installation.inventory.skipped.append((f"beer {beer.name}", str(err)))
                 continue
-            result.logs[beer.key] = LogSpan(rows, first, last)
+            result.logs[beer.key] = LogSpan(rows, first, _time(last_line))
         return result
