@@ -27,10 +27,10 @@ if [ "${#views[@]}" = 0 ]; then views=(vessel chamber); fi
 lifetime=600 # seconds Home Assistant runs at most (and the browser takes at most)
 for view in "${views[@]}"; do
   case "$view" in
-  vessel | chamber | cellar) ;;
+  vessel | chamber | cellar | fermentrack) ;;
   profile) lifetime=$((900 + ${PROFILE_WAIT:-600})) ;; # its picture waits for the history
   *)
-    echo "usage: scripts/screenshot.sh [vessel] [chamber] [profile] [cellar]" >&2
+    echo "usage: scripts/screenshot.sh [vessel] [chamber] [profile] [cellar] [fermentrack]" >&2
     exit 2
     ;;
   esac
@@ -99,6 +99,7 @@ cat "$work/setup.log" >&2
 cat >"$NODE_DIR/screenshot.mjs" <<'EOF'
 import { chromium } from 'playwright-core';
 import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 
 const [sessionFile, outDir, chromiumPath, ...views] = process.argv.slice(2);
 const session = JSON.parse(readFileSync(sessionFile, 'utf8'));
@@ -177,11 +178,36 @@ async function cellar() {
   }
 }
 
+// Move from Fermentrack: the add-integration dialog, the backup uploaded, what it holds, the summary.
+async function fermentrack() {
+  const page = await open('chamber', 900, 1200);
+  await thermostatsDrawn(page);
+  await page.goto(`${session.url}/config/integrations/dashboard/add?domain=cellar_brewpi`);
+  await page.getByRole('button', { name: 'OK' }).click(); // "Do you want to set up …?"
+  await page.getByText('Move from Fermentrack').click();
+  const backup = join(dirname(sessionFile), 'fermentrack.tar.xz');
+  await page.locator('ha-file-upload input[type=file]').first().setInputFiles(backup);
+  await page.getByText('fermentrack.tar.xz').first().waitFor();
+  await page.waitForTimeout(1000);
+  await page.getByRole('button', { name: /^(next|submit)$/i }).click();
+  await page.getByText('What the Fermentrack installation holds').waitFor();
+  await page.waitForTimeout(1500);
+  await page.screenshot({ path: `${outDir}/fermentrack-found.png` });
+  console.log(`wrote ${outDir}/fermentrack-found.png`);
+  await page.getByRole('button', { name: /^(next|submit)$/i }).click();
+  await page.getByText('Imported from Fermentrack').first().waitFor({ timeout: 180000 });
+  await page.waitForTimeout(1500);
+  await page.screenshot({ path: `${outDir}/fermentrack-summary.png` });
+  console.log(`wrote ${outDir}/fermentrack-summary.png`);
+  await page.context().close();
+}
+
 try {
   // The profile's picture last: the others are taken while its history grows.
   for (const view of [...views.filter((v) => v !== 'profile'), ...views.filter((v) => v === 'profile')]) {
     if (view === 'profile') await profile();
     else if (view === 'cellar') await cellar();
+    else if (view === 'fermentrack') await fermentrack();
     else await thermostat(view);
   }
 } finally {

@@ -32,6 +32,7 @@ import socket
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +44,7 @@ from homeassistant.util import slugify
 from custom_components.cellar_brewpi.alpha_panel.models import DEFAULT_LABELS
 from custom_components.cellar_brewpi.profiles import plain, text
 from scripts.e2e import config_entry_record, start_emulator
+from scripts.fermentrack_backups import sample, write_backup
 
 USERNAME = "cellar"
 PASSWORD = "cellar-screenshot"  # noqa: S105 - a throw-away user of a throw-away instance
@@ -53,7 +55,8 @@ PROFILE_CHAMBER_TITLE = "Ale chamber"
 DASHBOARD = "cellar-screenshot"
 CELLAR_DASHBOARD = "cellar-page"
 """The cellar page's own dashboard, as docs/cellar-dashboard.yaml makes it (its only view)."""
-VIEWS = ("vessel", "chamber", "profile", "cellar")
+VIEWS = ("vessel", "chamber", "profile", "cellar", "fermentrack")
+FERMENTRACK_BACKUP = "fermentrack.tar.xz"
 REPO = Path(__file__).resolve().parent.parent
 STUBS = {
     # HA 2026.11 always sets up assist_satellite, whose import needs these two; they have no wheel
@@ -561,6 +564,10 @@ def _start_services(
     if "profile" in views:
         profile_brewpi, ports["ale"] = start_emulator("brewpi", *options)
         processes.append(profile_brewpi)
+    if "fermentrack" in views:
+        moved, ports["fermentrack"] = start_emulator("brewpi", *options)
+        processes.append(moved)
+        _write_fermentrack_backup(workdir / FERMENTRACK_BACKUP, ports["fermentrack"])
     env = {**os.environ, "PYTHONPATH": str(workdir / "stubs")}
     sheet_account = None
     if "cellar" in views:
@@ -570,6 +577,20 @@ def _start_services(
         env["PYTHONPATH"] += f"{os.pathsep}{REPO / 'scripts' / 'dev_site'}{os.pathsep}{REPO}"
         env["CELLAR_SHEETS_API_URL"] = f"http://127.0.0.1:{sheet_port}"
     return env, ports, sheet_account
+
+
+def _write_fermentrack_backup(path: Path, port: int) -> None:
+    """A Fermentrack backup to import: its WiFi controller is the emulator (at its cached
+    address), its serial one is not plugged in here; three weeks of beer logs."""
+    installation = sample(datetime.now(UTC) - timedelta(days=21), 3 * 2880)
+    wifi = installation.controllers[0]
+    wifi.name, wifi.host, wifi.host_ip, wifi.port = (
+        "fermenter2",
+        "fermenter2.local",
+        "127.0.0.1",
+        port,
+    )
+    write_backup(installation, path)
 
 
 def main() -> int:

@@ -55,7 +55,7 @@ async def test_an_installation_older_than_backups(
     found, done = await run_import(hass, flow, files, {"controllers": [str(1)]})
     assert found["description_placeholders"]["version"] == "database"
     summary = done["description_placeholders"]["summary"]
-    assert "no InfluxDB recording" in summary
+    assert "the logs of Hazy IPA, Old Stout, Lager unit change: no InfluxDB recording" in summary
     entry = next(
         e for e in hass.config_entries.async_entries(DOMAIN) if e.title == "BrewPi fermenter1"
     )

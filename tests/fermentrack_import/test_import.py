@@ -132,6 +132,11 @@ async def test_a_backup_in_one_step(
     ]
 
     summary = done["description_placeholders"]["summary"]
+    # Its host did not answer: it was reached at its cached address.
+    assert (
+        f"- controller fermenter1 (WiFi 127.0.0.2:{brewpi_emulator.port}), reached at 127.0.0.1"
+        in summary
+    )
     entries = {
         e.title: e
         for e in hass.config_entries.async_entries(DOMAIN)
@@ -163,26 +168,7 @@ async def test_a_backup_in_one_step(
         "fermenter1": device_tag(entries["BrewPi fermenter1"]),
         "garage": device_tag(entries["BrewPi garage"]),
     }
-    beer = await _until(victoria, "brewpi_beer_temp", ROWS * 2 + ROWS // 2)
-    assert {device: len(times) for device, times in beer.items()} == {
-        tags["fermenter1"]: ROWS,
-        "fermentrack": ROWS // 2,  # its controller is gone
-        tags["garage"]: ROWS,
-    }
-    assert all(len(set(times)) == len(times) for times in beer.values())
-    assert min(beer[tags["fermenter1"]]) == int(START.timestamp() * 1000)
-    # A 0 that stands for "no reading" is left out: every 97th row has no room temperature.
-    room = await _samples(victoria, "brewpi_room_temp")
-    assert len(room[tags["fermenter1"]]) == ROWS - len(range(0, ROWS, 97))
-    # The unit changed in the middle: each row in its own unit, its temp_format tag says which.
-    garage = tags["garage"]
-    units = await victoria.export(f'{{__name__="brewpi_beer_temp",device="{garage}"}}')
-    assert sorted(
-        (s["metric"]["temp_format"], len([t for t in s["timestamps"] if t < IMPORTED_BEFORE]))
-        for s in units
-    ) == [("C", ROWS // 2), ("F", ROWS // 2)]
-    gravity = await _samples(victoria, "brewpi_gravity")
-    assert len(gravity[tags["fermenter1"]]) == ROWS
+    await _check_recorded(victoria, tags)
 
     # Again: nothing twice.
     flow = await start_flow(hass)
@@ -204,6 +190,30 @@ async def test_a_backup_in_one_step(
     assert len(profiles.subentries) == 1
     assert len(book.past) == 2
     assert get_book(hass).imported.keys() == {f"fermentrack:{k}" for k in _values(found, "beers")}
+
+
+async def _check_recorded(victoria: VictoriaMetrics, tags: dict[str, str]) -> None:
+    """Every row of the three logs in VictoriaMetrics exactly once, as the live readings are."""
+    beer = await _until(victoria, "brewpi_beer_temp", ROWS * 2 + ROWS // 2)
+    assert {device: len(times) for device, times in beer.items()} == {
+        tags["fermenter1"]: ROWS,
+        "fermentrack": ROWS // 2,  # its controller is gone
+        tags["garage"]: ROWS,
+    }
+    assert all(len(set(times)) == len(times) for times in beer.values())
+    assert min(beer[tags["fermenter1"]]) == int(START.timestamp() * 1000)
+    # A 0 that stands for "no reading" is left out: every 97th row has no room temperature.
+    room = await _samples(victoria, "brewpi_room_temp")
+    assert len(room[tags["fermenter1"]]) == ROWS - len(range(0, ROWS, 97))
+    # The unit changed in the middle: each row in its own unit, its temp_format tag says which.
+    garage = tags["garage"]
+    units = await victoria.export(f'{{__name__="brewpi_beer_temp",device="{garage}"}}')
+    assert sorted(
+        (s["metric"]["temp_format"], len([t for t in s["timestamps"] if t < IMPORTED_BEFORE]))
+        for s in units
+    ) == [("C", ROWS // 2), ("F", ROWS // 2)]
+    gravity = await _samples(victoria, "brewpi_gravity")
+    assert len(gravity[tags["fermenter1"]]) == ROWS
 
 
 async def _until(victoria: VictoriaMetrics, name: str, count: int) -> dict[str, list[int]]:

@@ -114,6 +114,7 @@ class FermentrackImport:
         self.survey = survey
         self.summary = Summary()
         self.entries: dict[str, ConfigEntry] = {}  # Fermentrack's controller key -> its entry
+        self.unrecorded: list[str] = []  # the beers whose logs found no InfluxDB recording
 
     async def async_run(self, choice: Choice) -> Summary:
         """Import the choice; every item imported or skipped with its reason."""
@@ -126,6 +127,13 @@ class FermentrackImport:
         for beer in inventory.beers:
             if beer.key in choice.beers:
                 await self._async_beer(beer)
+        if self.unrecorded:
+            self.summary.skipped.append(
+                (
+                    f"the logs of {', '.join(self.unrecorded)}",
+                    "no InfluxDB recording: add the cellar services with InfluxDB, import again",
+                )
+            )
         self.summary.skipped += inventory.skipped
         _LOGGER.info("Fermentrack import:\n%s", self.summary.text())
         return self.summary
@@ -166,7 +174,9 @@ class FermentrackImport:
                 continue
             if result["type"] is FlowResultType.CREATE_ENTRY:
                 self.entries[controller.key] = result["result"]
-                self.summary.imported.append(what)
+                at = data.get(CONF_HOST)
+                cached = controller.connection == WIFI and at != controller.host
+                self.summary.imported.append(f"{what}, reached at {at}" if cached else what)
                 return
             placeholders = result.get("description_placeholders") or {}
             reason = str(placeholders.get("error") or result.get("reason"))
@@ -302,7 +312,8 @@ class FermentrackImport:
         queue = recording.queue if recording else None
         refused = None
         if queue is None:
-            refused = "no InfluxDB recording: add the cellar services with InfluxDB, import again"
+            refused = "no InfluxDB recording"
+            self.unrecorded.append(beer.name)
         else:
             room = await self.hass.async_add_executor_job(getattr, queue, "room_bytes")
             if room < rows * POINT_BYTES:
@@ -310,7 +321,7 @@ class FermentrackImport:
                     f"the recording queue has room for {room // MB} MB, the log needs about "
                     f"{rows * POINT_BYTES // MB} MB: raise its limit in the services' options"
                 )
-        if refused is not None:
+        if refused is not None and queue is not None:
             self.summary.skipped.append((what, refused))
         device = device_tag(entry) if entry else (controller.name if controller else "fermentrack")
         unit = _unit(self.hass, entry) or beer.temp_format
