@@ -14,6 +14,7 @@ from .const import DOMAIN
 from .fermentation import async_setup_runner
 from .fermenters import async_setup_book
 from .fermenters.actions import async_setup_batch_actions
+from .fermentrack_import import sweep_uploads
 from .hub import get_hub
 from .kinds import kind_of
 
@@ -33,6 +34,7 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:  # noqa:
     async_setup_actions(hass)
     async_setup_batch_actions(hass)
     await async_setup_book(hass)
+    hass.async_add_executor_job(sweep_uploads)
     await async_setup_runner(hass)
     return True
 

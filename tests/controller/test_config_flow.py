@@ -62,6 +62,7 @@ async def _start_network_flow(hass: HomeAssistant) -> str:
         KIND_ALPHA_PANEL,
         "cellar_services",
         "fermentation_profiles",
+        "fermentrack",
     ]
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {"next_step_id": CONNECTION_NETWORK}

@@ -55,14 +55,17 @@ async def test_an_installation_older_than_backups(
     found, done = await run_import(hass, flow, files, {"controllers": [str(1)]})
     assert found["description_placeholders"]["version"] == "database"
     summary = done["description_placeholders"]["summary"]
-    assert "the logs of Hazy IPA, Old Stout, Lager unit change: no InfluxDB recording" in summary
+    assert "the logs of Hazy IPA, Old Stout: no InfluxDB recording" in summary
     entry = next(
         e for e in hass.config_entries.async_entries(DOMAIN) if e.title == "BrewPi fermenter1"
     )
-    # The garage was not picked: its beer is a batch without a chamber, named after it.
+    # The garage was not picked: its beer waits for it; the deleted controller's has no chamber.
+    assert (
+        "beer Lager unit change: its controller garage is not in Home Assistant: add it" in summary
+    )
     past = {p["batch"]["beer"]: p for p in get_book(hass).past}
-    assert past["Lager unit change"]["fermenter"] is None
-    assert past["Lager unit change"]["batch"]["vessel"] == "garage"
+    assert past.keys() == {"Old Stout"}
+    assert past["Old Stout"]["fermenter"] is None
 
     # The beer and fridge temperatures are in the chamber sensors' long-term statistics.
     await async_wait_recording_done(hass)

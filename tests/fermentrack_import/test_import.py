@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import json
 import tarfile
+import tempfile
+import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -80,11 +82,13 @@ async def run_import(
     found = await hass.config_entries.flow.async_configure(flow["flow_id"], files)
     assert found["type"] is FlowResultType.FORM, found.get("errors")
     assert found["step_id"] == "fermentrack_pick"
-    defaults = {
-        str(key): key.default() for key in found["data_schema"].schema if callable(key.default)
+    picked = {  # everything, as the form suggests
+        str(key): key.description["suggested_value"]
+        for key in found["data_schema"].schema
+        if key.description and "suggested_value" in key.description
     }
     result = await hass.config_entries.flow.async_configure(
-        found["flow_id"], {**defaults, **(pick or {})}
+        found["flow_id"], {**picked, **(pick or {})}
     )
     while result["type"] is FlowResultType.SHOW_PROGRESS:
         await hass.async_block_till_done()
@@ -235,6 +239,11 @@ async def _samples(victoria: VictoriaMetrics, name: str) -> dict[str, list[int]]
     return found
 
 
+def _uploads() -> set[Path]:
+    """The folders kept uploads are in."""
+    return set(Path(tempfile.gettempdir()).glob("cellar_brewpi_fermentrack_*"))
+
+
 def _values(form: dict[str, Any], field: str) -> list[str]:
     for key, selector in form["data_schema"].schema.items():
         if str(key) == field:
@@ -288,6 +297,7 @@ async def test_a_file_that_is_not_a_good_backup(
     assert result["errors"] == {"base": error}
     assert result["description_placeholders"]["error"]
     assert hass.config_entries.async_entries(DOMAIN) == []
+    assert _uploads() == set()  # nothing kept of a file that cannot be imported
 
 
 async def test_a_controller_not_reachable_now_is_listed(
@@ -303,3 +313,43 @@ async def test_a_controller_not_reachable_now_is_listed(
     assert "not reachable now" in summary
     assert "garage (serial A9XYZ): no serial port here has its USB serial number" in summary
     assert [e.title for e in hass.config_entries.async_entries(DOMAIN)] == ["Fermentation profiles"]
+
+
+async def test_a_closed_dialog_leaves_the_import_running(
+    hass: HomeAssistant,
+    hass_client: ClientSessionGenerator,
+    brewpi_emulator: BrewPiEmulator,
+    tmp_path: Path,
+) -> None:
+    """Closing the progress dialog does not cut the import short (nor leave its files)."""
+    await async_setup_component(hass, "http", {})
+    backup = write_backup(installation(brewpi_emulator.port), tmp_path / "b.tar.xz")
+    flow = await start_flow(hass)
+    before = _uploads()
+    found = await hass.config_entries.flow.async_configure(
+        flow["flow_id"], {"backup": await upload(hass, hass_client, backup)}
+    )
+    (upload_folder,) = _uploads() - before
+    result = await hass.config_entries.flow.async_configure(
+        found["flow_id"], {"controllers": ["7d3f5b2a-0000-4000-8000-000000000001"]}
+    )
+    assert result["type"] is FlowResultType.SHOW_PROGRESS
+    hass.config_entries.flow.async_abort(result["flow_id"])
+    await hass.async_block_till_done()
+    await hass.async_block_till_done()  # the uploads go once the import is done
+    assert [e.title for e in hass.config_entries.async_entries(DOMAIN)] == ["BrewPi fermenter1"]
+    assert upload_folder not in _uploads()
+
+    # The same upload sent again is gone: the form asks for the file again.
+    flow = await start_flow(hass)
+    file_id = await upload(hass, hass_client, backup)
+    result = await hass.config_entries.flow.async_configure(
+        flow["flow_id"], {"backup": uuid.uuid4().hex}
+    )
+    assert result["errors"] == {"base": "upload_again"}
+    found = await hass.config_entries.flow.async_configure(flow["flow_id"], {"backup": file_id})
+    assert found["step_id"] == "fermentrack_pick"
+    # Closed at the pick: its uploads go with it.
+    hass.config_entries.flow.async_abort(found["flow_id"])
+    await hass.async_block_till_done()
+    assert _uploads() == set()

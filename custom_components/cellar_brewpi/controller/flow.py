@@ -16,7 +16,6 @@ from ..addresses import async_abort_if_address_taken, async_abort_if_port_taken
 from ..alarm_options import alarm_input, alarm_schema, alarm_suggestions
 from ..brewpi import (
     BrewPiConnectionError,
-    BrewPiError,
     BrewPiProtocolError,
     VersionInfo,
     describe,
@@ -192,18 +191,19 @@ class ControllerFlow(ConfigFlow):
         """
         name = data.pop("name")
         if data[CONF_CONNECTION_TYPE] == CONNECTION_SERIAL:
-            await self.async_set_unique_id(data[CONF_SERIAL_PORT])
+            await self.async_set_unique_id(data[CONF_SERIAL_PORT], raise_on_progress=False)
             self._abort_if_unique_id_configured()
             await async_abort_if_port_taken(self, data[CONF_SERIAL_PORT])
         else:
             await async_abort_if_address_taken(self, data)
             host = data[CONF_HOST]
-            await self.async_set_unique_id(mdns_name(host) or f"{host}:{data[CONF_PORT]}")
+            unique_id = mdns_name(host) or f"{host}:{data[CONF_PORT]}"
+            await self.async_set_unique_id(unique_id, raise_on_progress=False)
             self._abort_if_unique_id_configured()
         target = target_from_data(data)
         try:
             version = await async_handshake(target)
-        except BrewPiError as err:
+        except Exception as err:  # noqa: BLE001 - listed by the import, never a flow left open
             return self.async_abort(
                 reason="cannot_connect",
                 description_placeholders={"target": describe(target), "error": str(err)},

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ..profiles import Temperature, Unit
-from .errors import BackupDamagedError, BackupVersionError
+from .errors import BackupDamagedError, BackupError, BackupVersionError
 from .models import (
     SERIAL,
     WIFI,
@@ -273,9 +273,7 @@ def from_database(path: Path) -> Inventory:
                 row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type='table'")
             }
             if "app_brewpidevice" not in tables:
-                raise BackupDamagedError(
-                    "the database has no Fermentrack tables (app_brewpidevice)"
-                )
+                raise BackupError("not a Fermentrack database: it has no table app_brewpidevice")
             by_model: dict[str, list[tuple[str, dict[str, Any]]]] = {}
             for model, table in _TABLES.items():
                 if table not in tables:

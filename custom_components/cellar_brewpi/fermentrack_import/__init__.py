@@ -11,6 +11,6 @@ shows what it holds, and imports what the brewer picks.
 
 from __future__ import annotations
 
-from .flow import FermentrackFlow
+from .flow import FermentrackFlow, sweep_uploads
 
-__all__ = ["FermentrackFlow"]
+__all__ = ["FermentrackFlow", "sweep_uploads"]

@@ -8,9 +8,11 @@ deletes an upload once its step is done) and removed with the flow.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import logging
 import shutil
 import tempfile
-from functools import partial
+import time
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -31,6 +33,7 @@ from ..fermentrack_backup import BackupDamagedError, BackupError, BackupVersionE
 from .importer import Choice, FermentrackImport, Summary, Upload
 from .survey import Survey, survey
 
+_LOGGER = logging.getLogger(__name__)
 STEP = "fermentrack"
 CONF_BACKUP = "backup"
 CONF_DATA_FOLDER = "data_folder"
@@ -38,17 +41,38 @@ PICKS = ("controllers", "profiles", "beers")
 
 
 def _keep(hass: HomeAssistant, backup: str, data_folder: str | None) -> Upload:
-    """Copy the uploads into a folder of their own (blocking)."""
-    folder = Path(tempfile.mkdtemp(prefix="cellar_brewpi_fermentrack_"))
+    """Copy the uploads into a folder of their own (blocking); none left behind on an error."""
+    folder = Path(tempfile.mkdtemp(prefix=UPLOADS))
     kept: list[Path] = []
-    for number, file_id in enumerate((backup, data_folder)):
-        if file_id is None:
-            continue
-        with process_uploaded_file(hass, file_id) as path:
-            target = folder / f"{number}-{path.name}"
-            shutil.copyfile(path, target)
-            kept.append(target)
+    try:
+        for name, file_id in (("backup", backup), ("data.zip", data_folder)):
+            if file_id is None:
+                continue
+            with process_uploaded_file(hass, file_id) as path:
+                shutil.copyfile(path, folder / name)
+                kept.append(folder / name)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
     return Upload(kept[0], kept[1] if len(kept) > 1 else None)
+
+
+UPLOADS = "cellar_brewpi_fermentrack_"
+STALE = 6 * 3600
+
+
+def sweep_uploads() -> None:
+    """Remove the uploads of flows Home Assistant never ended (stopped mid-flow; blocking)."""
+    for folder in Path(tempfile.gettempdir()).glob(f"{UPLOADS}*"):
+        with contextlib.suppress(OSError):
+            if time.time() - folder.stat().st_mtime > STALE:
+                shutil.rmtree(folder, ignore_errors=True)
+
+
+def _forget(upload: Upload | None) -> None:
+    """Remove the kept uploads (blocking)."""
+    if upload is not None:
+        shutil.rmtree(upload.backup.parent, ignore_errors=True)
 
 
 def _options(pairs: list[tuple[str, str]]) -> SelectSelector:
@@ -91,8 +115,15 @@ class FermentrackFlow(ConfigFlow):
                 errors["base"], error = "backup_damaged", str(err)
             except BackupError as err:
                 errors["base"], error = "not_a_backup", str(err)
+            except ValueError:  # the upload is gone (a step sent again): upload it again
+                errors["base"], error = "upload_again", ""
+            except (OSError, TypeError, KeyError, IndexError, AttributeError) as err:
+                _LOGGER.warning("Reading the Fermentrack upload failed: %r", err)
+                errors["base"], error = "backup_damaged", str(err) or type(err).__name__
             else:
                 return await self.async_step_fermentrack_pick()
+            await self.hass.async_add_executor_job(_forget, self._upload)  # nothing to keep
+            self._upload = None
         schema = vol.Schema(
             {
                 vol.Required(CONF_BACKUP): FileSelector(
@@ -133,12 +164,11 @@ class FermentrackFlow(ConfigFlow):
             "profiles": [(p.key, f"{p.name} ({len(p.points)} points)") for p in inventory.profiles],
             "beers": beers,
         }
-        schema = vol.Schema(
-            {
-                vol.Optional(pick, default=[key for key, _ in pairs]): _options(pairs)
-                for pick, pairs in found.items()
-                if pairs
-            }
+        schema = self.add_suggested_values_to_schema(
+            vol.Schema(
+                {vol.Optional(pick): _options(pairs) for pick, pairs in found.items() if pairs}
+            ),
+            {pick: [key for key, _ in pairs] for pick, pairs in found.items()},
         )
         sensors = [
             f"{s.name} ({s.sensor_type}"
@@ -166,12 +196,15 @@ class FermentrackFlow(ConfigFlow):
         assert self._upload is not None  # noqa: S101
         if self._task is None:
             importer = FermentrackImport(self.hass, self._upload, self._survey)
-            self._task = self.hass.async_create_task(importer.async_run(self._choice or Choice()))
+            self._task = self.hass.async_create_task(
+                self._async_import(importer, self._choice or Choice())
+            )
         if not self._task.done():
+            # A closed dialog cancels the progress task: the import itself goes on to its end.
             return self.async_show_progress(
                 step_id="fermentrack_import",
                 progress_action="fermentrack_importing",
-                progress_task=self._task,
+                progress_task=self.hass.async_create_task(self._async_wait(self._task)),
             )
         return self.async_show_progress_done(next_step_id="fermentrack_done")
 
@@ -181,14 +214,29 @@ class FermentrackFlow(ConfigFlow):
     ) -> ConfigFlowResult:
         """The summary: what was imported, what was skipped and why."""
         assert self._task is not None  # noqa: S101
+        if (error := self._task.exception()) is not None:
+            return self.async_abort(
+                reason="fermentrack_failed", description_placeholders={"error": str(error)}
+            )
         return self.async_abort(
             reason="fermentrack_imported",
             description_placeholders={"summary": self._task.result().text()},
         )
 
+    async def _async_import(self, importer: FermentrackImport, choice: Choice) -> Summary:
+        """The import; the kept uploads go with its end."""
+        try:
+            return await importer.async_run(choice)
+        finally:
+            await self.hass.async_add_executor_job(_forget, self._upload)
+
+    @staticmethod
+    async def _async_wait(task: asyncio.Task[Summary]) -> None:
+        """Wait for the import; cancelling this wait leaves the import running."""
+        await asyncio.wait([task])
+
     @callback
     def async_remove(self) -> None:
-        """The flow is done: remove the kept uploads."""
-        if self._upload is not None:
-            folder = self._upload.backup.parent
-            self.hass.async_add_executor_job(partial(shutil.rmtree, folder, ignore_errors=True))
+        """The flow is done: remove the kept uploads (an import removes them as it ends)."""
+        if self._task is None and self._upload is not None:
+            self.hass.async_add_executor_job(_forget, self._upload)

@@ -17,7 +17,9 @@ Importing what the brewer picked of a Fermentrack installation.
 
 from __future__ import annotations
 
+import csv
 import logging
+from collections.abc import Coroutine
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
@@ -120,13 +122,16 @@ class FermentrackImport:
         """Import the choice; every item imported or skipped with its reason."""
         inventory = self.survey.inventory
         for controller in inventory.controllers:
-            await self._async_controller(controller, wanted=controller.key in choice.controllers)
+            wanted = controller.key in choice.controllers
+            await self._async_guarded(
+                f"controller {controller.name}", self._async_controller(controller, wanted=wanted)
+            )
         for profile in inventory.profiles:
             if profile.key in choice.profiles:
-                await self._async_profile(profile)
+                await self._async_guarded(f"profile {profile.name}", self._async_profile(profile))
         for beer in inventory.beers:
             if beer.key in choice.beers:
-                await self._async_beer(beer)
+                await self._async_guarded(f"beer {beer.name}", self._async_beer(beer))
         if self.unrecorded:
             self.summary.skipped.append(
                 (
@@ -137,6 +142,14 @@ class FermentrackImport:
         self.summary.skipped += inventory.skipped
         _LOGGER.info("Fermentrack import:\n%s", self.summary.text())
         return self.summary
+
+    async def _async_guarded(self, what: str, work: Coroutine[Any, Any, None]) -> None:
+        """One item: whatever goes wrong with it is its skip, never the end of the import."""
+        try:
+            await work
+        except Exception as err:
+            _LOGGER.exception("Importing %s from Fermentrack failed", what)
+            self.summary.skipped.append((what, f"unexpected error: {err or type(err).__name__}"))
 
     # Controllers
 
@@ -158,7 +171,12 @@ class FermentrackImport:
         what = f"controller {controller.name} ({controller.how})"
         candidates = await self._async_candidates(controller)
         if not candidates:
-            self.summary.skipped.append((what, "no serial port here has its USB serial number"))
+            reason = (
+                "Fermentrack has no address for it"
+                if controller.connection == WIFI
+                else "no serial port here has its USB serial number"
+            )
+            self.summary.skipped.append((what, reason))
             return
         reason = ""
         for data in candidates:
@@ -213,7 +231,7 @@ class FermentrackImport:
     async def _async_existing(self, controller: Controller) -> ConfigEntry | None:
         """An entry that already reaches the controller (by name, address or serial number)."""
         name = (controller.host or "").removesuffix(".local").lower()
-        for entry in self.hass.config_entries.async_entries(DOMAIN):
+        for entry in self.hass.config_entries.async_entries(DOMAIN, include_ignore=False):
             if entry.data.get(CONF_KIND, KIND_BREWPI) != KIND_BREWPI:
                 continue
             data = entry.data
@@ -275,12 +293,17 @@ class FermentrackImport:
         book = get_book(self.hass)
         controller = inventory.controller(beer.controller)
         entry = self.entries.get(beer.controller or "")
+        what = f"beer {beer.name}"
+        if controller is not None and entry is None:
+            # Its log must carry the chamber's tag and its batch sit there: wait for the chamber.
+            reason = (
+                f"its controller {controller.name} is not in Home Assistant: add it (or "
+                "import it once it is on), then import again"
+            )
+            self.summary.skipped.append((what, reason))
+            return
         fermenter = Fermenter(fermenter_key(entry.unique_id), entry.title) if entry else None
         span = self.survey.logs.get(beer.key)
-        where = f"on {entry.title}" if entry else "without a chamber (its controller is gone)"
-        if controller is not None and entry is None:
-            where = f"without a chamber ({controller.name} is not in Home Assistant)"
-        what = f"beer {beer.name}"
         batch = Batch(
             vessel=entry.title if entry else (controller.name if controller else ""),
             beer=beer.name,
@@ -295,18 +318,24 @@ class FermentrackImport:
         )
         current = controller is not None and controller.active_beer == beer.key
         if await book.async_import_batch(import_id(beer), fermenter, batch, current=current):
-            self.summary.imported.append(f"{what}, as a batch {where}")
+            placed = fermenter is not None and book.entered(fermenter.key) == batch
+            where = (
+                f"as the batch in {entry.title}"
+                if placed and entry
+                else f"into the batch history of {entry.title}"
+                if entry
+                else "as a batch without a chamber (its controller was deleted in Fermentrack)"
+            )
+            self.summary.imported.append(f"{what}, {where}")
         if span is None:
             self.summary.skipped.append((f"log of {what}", "the backup has no log for it"))
             return
-        if book.imported.get(import_id(beer), {}).get("points") is not None:
-            self.summary.skipped.append((f"log of {what}", "imported before"))
+        if (points := book.imported.get(import_id(beer), {}).get("points")) is not None:
+            self.summary.skipped.append((f"log of {what}", f"imported before ({points:,} points)"))
             return
-        await self._async_log(beer, entry, controller, span.rows)
+        await self._async_log(beer, entry, span.rows)
 
-    async def _async_log(
-        self, beer: Beer, entry: ConfigEntry | None, controller: Controller | None, rows: int
-    ) -> None:
+    async def _async_log(self, beer: Beer, entry: ConfigEntry | None, rows: int) -> None:
         what = f"log of beer {beer.name}"
         recording = _recording(self.hass)
         queue = recording.queue if recording else None
@@ -323,15 +352,17 @@ class FermentrackImport:
                 )
         if refused is not None and queue is not None:
             self.summary.skipped.append((what, refused))
-        device = device_tag(entry) if entry else (controller.name if controller else "fermentrack")
+        device = device_tag(entry) if entry else "fermentrack"  # a deleted controller's
         unit = _unit(self.hass, entry) or beer.temp_format
         read = partial(import_log, self.upload.backup, self.upload.data_zip, beer.key, device, unit)
         try:
             if refused is None and recording is not None:
+                # Noted before a point is queued: a read cut short is not queued again.
+                await get_book(self.hass).async_note_import(import_id(beer), points=0)
                 result: LogImport = await recording.async_import(read)
             else:
                 result = await self.hass.async_add_executor_job(read, None)
-        except (BackupError, *READ_ERRORS) as err:
+        except (BackupError, csv.Error, *READ_ERRORS) as err:
             self.summary.skipped.append((what, f"cannot be read: {err}"))
             return
         if refused is None:
