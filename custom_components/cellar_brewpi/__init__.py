@@ -12,7 +12,7 @@ from .areas import async_place_devices
 from .cellar.actions import async_setup_actions
 from .const import DOMAIN
 from .fermentation import async_setup_runner
-from .fermenters import async_setup_book
+from .fermenters import async_setup_book, get_book
 from .fermenters.actions import async_setup_batch_actions
 from .fermentrack_import import sweep_uploads
 from .hub import get_hub
@@ -55,5 +55,6 @@ async def async_unload_entry(hass: HomeAssistant, entry: ConfigEntry) -> bool:
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: ConfigEntry) -> None:
-    """A removed controller or panel no longer counts for the master alarm."""
+    """A removed controller or panel no longer counts for the master alarm; its batches retire."""
     get_hub(hass).async_forget(entry.entry_id)
+    await get_book(hass).async_retire(entry.unique_id)

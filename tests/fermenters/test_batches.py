@@ -249,3 +249,39 @@ async def test_days_in_vessel_turn_over_at_local_midnight(
     async_fire_time_changed(hass, midnight + timedelta(seconds=0.5))
     await hass.async_block_till_done()
     assert _state(hass, DAYS) == "1"
+
+
+async def test_a_removed_vessel_s_batch_retires(
+    hass: HomeAssistant, loaded_panel: MockConfigEntry
+) -> None:
+    """A vessel added later in the same slot starts empty; the batch is in the history."""
+    await a_tilt(hass)
+    for slot in ("climate.fv_10_1", "climate.fv_10_2"):
+        await hass.services.async_call(
+            DOMAIN, "set_batch", {"entity_id": slot, "beer": f"Beer of {slot}"}, blocking=True
+        )
+        await hass.services.async_call(
+            DOMAIN,
+            "link_gravity_sensor",
+            {"entity_id": slot, "gravity_sensor": TILT},
+            blocking=True,
+        )
+    result = await hass.config_entries.options.async_init(loaded_panel.entry_id)
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {"next_step_id": "remove_vessels"}
+    )
+    await hass.config_entries.options.async_configure(result["flow_id"], {"slots": ["1"]})
+    await hass.async_block_till_done()
+    book = get_book(hass)
+    key = f"{loaded_panel.unique_id}-slot-1"
+    assert book.entered(key) is None
+    assert book.gravity_sensor(key) is None
+    assert [(p["fermenter"], p["batch"]["beer"]) for p in book.past] == [
+        (key, "Beer of climate.fv_10_1")
+    ]
+    assert book.entered(f"{loaded_panel.unique_id}-slot-2").beer == "Beer of climate.fv_10_2"
+    # The panel removed: its other batches retire too.
+    await hass.config_entries.async_remove(loaded_panel.entry_id)
+    await hass.async_block_till_done()
+    assert book.entered(f"{loaded_panel.unique_id}-slot-2") is None
+    assert len(book.past) == 2

@@ -18,6 +18,7 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.dispatcher import async_dispatcher_send
 from homeassistant.helpers.storage import Store
+from homeassistant.util import dt as dt_util
 from homeassistant.util.hass_dict import HassKey
 
 from ..batches import Batch
@@ -190,6 +191,30 @@ class BatchBook:
         """Note what else an import brought (its log's points), so that it does not come twice."""
         self.imported.setdefault(import_id, {}).update(what)
         await self._store.async_save(self._data())
+
+    async def async_retire(self, unique_id: str | None, keep: set[int] | None = None) -> None:
+        """
+        A controller or panel was removed, or a panel's vessels but those in the slots `keep`.
+
+        Their batches go to the past batches and their gravity links go: a vessel added later in
+        the same slot starts empty.
+        """
+        kept = {fermenter_key(unique_id, slot) for slot in keep or ()}
+        retired = [
+            key
+            for key in self._places
+            if (key == fermenter_key(unique_id) and keep is None)
+            or (key.startswith(f"{unique_id}-slot-") and key not in kept)
+        ]
+        if not retired:
+            return
+        now = dt_util.utcnow().isoformat()
+        for key in retired:
+            if (batch := self._places.pop(key).batch) is not None:
+                self.past.append({"fermenter": key, "ended": now, "batch": batch.to_dict()})
+        await self._store.async_save(self._data())
+        for key in retired:
+            async_dispatcher_send(self.hass, signal_fermenter(key))
 
     async def async_link(self, key: str, entity_id: str | None) -> None:
         """Link a gravity sensor to a chamber or vessel (None: unlink)."""

@@ -13,7 +13,7 @@ from homeassistant.helpers import device_registry as dr
 
 from ..const import KIND_ALPHA_PANEL
 from ..fermentation import with_profiles
-from ..fermenters import Fermenter, with_batches
+from ..fermenters import Fermenter, get_book, with_batches
 from ..hub import FreshReadings, get_hub
 from ..kinds import Kind
 from . import binary_sensor, sensor
@@ -50,6 +50,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: PanelConfigEntry) -> Non
             device.identifiers & wanted
         ):
             registry.async_remove_device(device.id)
+    await get_book(hass).async_retire(entry.unique_id, {slot.number for slot in coordinator.slots})
 
 
 KIND = Kind(
