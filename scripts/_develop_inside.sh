@@ -54,6 +54,10 @@ for ((i = 0; i < 30; i++)); do # it names its PTY just after it listens
   sleep 0.1
 done
 pty="$(grep -o '/dev/pts/[0-9]*' config/brewpi-emulator.log | head -n1 || true)"
+# A Fermentrack backup to move from, written by Fermentrack's rules: its WiFi controller is the
+# emulated one (at its cached address), its serial one is not plugged in here.
+PYTHONPATH="$PWD" python -m scripts.fermentrack_backups --sample config/fermentrack-sample.tar.xz \
+  --port "$BREWPI_PORT" >/dev/null
 
 cat <<INFO
 
@@ -72,6 +76,11 @@ cat <<INFO
       hold 21 C for 10m
   (minutes for days: the emulators run 60x, Home Assistant's clock does not), and choose it on
   the chamber's or a vessel's Profile select.
+
+  Move from Fermentrack: Add integration > Cellar BrewPi > Move from Fermentrack, and upload
+    ${REPO_ON_HOST:-$PWD}/config/fermentrack-sample.tar.xz (a backup of two controllers, the WiFi one
+    the emulated controller at its cached address, a profile and three beers with their logs; add
+    the cellar services with InfluxDB first for the logs to go there)
 
   Add the cellar services: Add integration > Cellar BrewPi > Cellar services (any cellar name),
   then Settings > Devices & services > Cellar BrewPi > Cellar ... > Configure, and add each part:

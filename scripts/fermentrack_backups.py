@@ -13,6 +13,7 @@ and Django's SQLite columns (durations in microseconds), as thorrak/fermentrack'
 
 from __future__ import annotations
 
+import argparse
 import csv
 import json
 import math
@@ -545,3 +546,19 @@ def sample(start: datetime, rows: int = 2880) -> Installation:
         ],
         gravity_sensors=[GravitySensor(5, "9a000000-0000-4000-8000-000000000005", "Red Tilt", 1)],
     )
+
+
+def main() -> None:
+    """`--sample PATH --port N`: write the sample backup, its WiFi controller at 127.0.0.1:N."""
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("--sample", type=Path, required=True)
+    parser.add_argument("--port", type=int, default=23)
+    args = parser.parse_args()
+    installation = sample(datetime.now(UTC) - timedelta(days=21), 3 * 2880)
+    installation.controllers[0].host_ip = "127.0.0.1"
+    installation.controllers[0].port = args.port
+    print(write_backup(installation, args.sample))
+
+
+if __name__ == "__main__":
+    main()
