@@ -5,7 +5,7 @@ A 2.0.0 backup with one beer of a year at 30 s (1,051,200 rows, with gravity) is
 Fermentrack's rules (`scripts.fermentrack_backups`). A child process of its own (so that its
 peak memory is the import's) then does what the import flow does with it, without Home Assistant
 around it: the survey (the records, and one pass over the log for its span) and the import of the
-log (`fermentrack_import.history.import_log`: rows parsed, points built and handed in chunks to a
+log (`fermentrack_import.history.import_logs`: rows parsed, points built and handed in chunks to a
 real `DurableQueue` on disk, hourly statistics). It reports its wall and CPU time and its peak
 resident memory above what it had before it started. Beside them, in the same child, the floor:
 decompressing the archive and reading the log's lines, nothing else.
@@ -48,7 +48,10 @@ def _reset_peak() -> None:
 def child(backup: Path, folder: Path) -> dict[str, float]:
     """Survey and import `backup` into a queue in `folder`; the figures."""
     from custom_components.cellar_brewpi.fermentrack_backup import open_installation  # noqa: PLC0415
-    from custom_components.cellar_brewpi.fermentrack_import.history import import_log  # noqa: PLC0415
+    from custom_components.cellar_brewpi.fermentrack_import.history import (  # noqa: PLC0415
+        LogJob,
+        import_logs,
+    )
     from custom_components.cellar_brewpi.fermentrack_import.survey import survey  # noqa: PLC0415
     from custom_components.cellar_brewpi.recording import DurableQueue  # noqa: PLC0415
 
@@ -64,7 +67,9 @@ def child(backup: Path, folder: Path) -> dict[str, float]:
     found = survey(backup, None)
     surveyed = time.perf_counter() - started
     queue = DurableQueue(folder / "queue.sqlite3", max_bytes=2_000_000_000)
-    result = import_log(backup, None, beer.key, "fermenter1", "C", queue.enqueue)
+    job = LogJob(beer.key, "fermenter1", "C", queue=True)
+    result = import_logs(backup, None, [job], queue.enqueue)[beer.key]
+    assert not isinstance(result, str), result  # noqa: S101 - the benchmark's own check
     wall = time.perf_counter() - started
     cpu = time.process_time() - cpu
     stats = queue.stats()
@@ -116,7 +121,7 @@ def bench_fermentrack(rows: int = YEAR_ROWS) -> list[Figure]:
         f"{size_mb:.1f} MB .tar.xz (xz level 1, written by Fermentrack's rules in "
         f"{written:.0f} s), "
         f"in a child process: the survey (records, one pass over the log: "
-        f"{figures['survey_s']:.1f} s) then import_log into a DurableQueue on disk "
+        f"{figures['survey_s']:.1f} s) then import_logs into a DurableQueue on disk "
         f"({figures['points']:,} points queued, {figures['queue_mb']:.0f} MB, "
         f"{figures['hours']:,} hourly statistics). Floor in the same child: decompress and read "
         f"the log's {figures['floor_lines']:,} lines, {figures['floor_s']:.1f} s"

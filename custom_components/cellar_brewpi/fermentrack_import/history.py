@@ -7,6 +7,7 @@ log is read row by row and handed to the queue in chunks.
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -15,7 +16,16 @@ from typing import Any
 
 from ..brewpi import ControlState
 from ..cellar.points import CONTROLLER_MEASUREMENT
-from ..fermentrack_backup import LogRow, Skipped, open_installation, read_log
+from ..fermentrack_backup import (
+    BackupError,
+    Beer,
+    Installation,
+    LogRow,
+    Skipped,
+    open_installation,
+    read_log,
+)
+from ..fermentrack_backup.archive import READ_ERRORS
 from ..recording import Reading, to_line
 
 CHUNK = 10_000
@@ -94,46 +104,75 @@ def row_line(prefix: str, row: LogRow) -> str | None:
     return f"{prefix} {','.join(fields)} {int(row.at.timestamp()) * 1_000_000_000}"
 
 
-def import_log(  # noqa: PLR0917 - what the rows need; `partial` gives them
+@dataclass(frozen=True, slots=True)
+class LogJob:
+    """One beer's log to import: points tagged `device` (queued if `queue`), stats in `unit`."""
+
+    beer_key: str
+    device: str
+    unit: str
+    queue: bool
+
+
+def import_logs(
     backup: Path,
     data_zip: Path | None,
-    beer_key: str,
-    device: str,
-    unit: str,
+    jobs: Sequence[LogJob],
+    enqueue: Callable[[Sequence[str]], None] | None,
+) -> dict[str, LogImport | str]:
+    """
+    Import the logs of `jobs`; each beer's result, or why its log cannot be read.
+
+    The archive is opened once for them all: an xz archive is read from its start at every opening.
+    """
+    results: dict[str, LogImport | str] = {}
+    with open_installation(backup, data_zip) as installation:
+        beers = {beer.key: beer for beer in installation.inventory.beers}
+        for job in jobs:
+            try:
+                results[job.beer_key] = _import_log(
+                    installation, beers[job.beer_key], job, enqueue if job.queue else None
+                )
+            except (BackupError, csv.Error, *READ_ERRORS) as err:
+                results[job.beer_key] = str(err) or type(err).__name__
+    return results
+
+
+def _import_log(
+    installation: Installation,
+    beer: Beer,
+    job: LogJob,
     enqueue: Callable[[Sequence[str]], None] | None,
 ) -> LogImport:
     """
-    Read the log of the beer `beer_key`; hand its points (tagged `device`) to `enqueue`.
+    One beer's log: its points handed to `enqueue` in chunks, the statistics in the job's unit.
 
-    They go in chunks, each row in its own unit (its `temp_format` tag); the statistics are in
-    `unit`.
+    Each row keeps its own unit (its `temp_format` tag).
     """
     result = LogImport()
-    with open_installation(backup, data_zip) as installation:
-        beer = next(b for b in installation.inventory.beers if b.key == beer_key)
-        chunk: list[str] = []
-        prefixes = {unit: line_prefix(device, unit) for unit in ("C", "F")}
-        with installation.log_lines(beer) as (lines, columns):
-            for row in read_log(lines, columns, result.skipped):
-                result.rows += 1
-                result.first = result.first or row.at
-                result.last = row.at
-                row_unit = row.temp_format or beer.temp_format
-                hour = row.at.replace(minute=0, second=0, microsecond=0)
-                for series in STATISTICS:
-                    if (value := getattr(row, series)) is not None:
-                        hours = result.hours[series]
-                        (hours.get(hour) or hours.setdefault(hour, _Hour())).add(
-                            convert(value, row_unit, unit)
-                        )
-                if enqueue is None or (line := row_line(prefixes[row_unit], row)) is None:
-                    continue
-                chunk.append(line)
-                if len(chunk) >= CHUNK:
-                    enqueue(chunk)
-                    result.points += len(chunk)
-                    chunk = []
-        if chunk and enqueue is not None:
-            enqueue(chunk)
-            result.points += len(chunk)
+    chunk: list[str] = []
+    prefixes = {unit: line_prefix(job.device, unit) for unit in ("C", "F")}
+    with installation.log_lines(beer) as (lines, columns):
+        for row in read_log(lines, columns, result.skipped):
+            result.rows += 1
+            result.first = result.first or row.at
+            result.last = row.at
+            row_unit = row.temp_format or beer.temp_format
+            hour = row.at.replace(minute=0, second=0, microsecond=0)
+            for series in STATISTICS:
+                if (value := getattr(row, series)) is not None:
+                    hours = result.hours[series]
+                    (hours.get(hour) or hours.setdefault(hour, _Hour())).add(
+                        convert(value, row_unit, job.unit)
+                    )
+            if enqueue is None or (line := row_line(prefixes[row_unit], row)) is None:
+                continue
+            chunk.append(line)
+            if len(chunk) >= CHUNK:
+                enqueue(chunk)
+                result.points += len(chunk)
+                chunk = []
+    if chunk and enqueue is not None:
+        enqueue(chunk)
+        result.points += len(chunk)
     return result

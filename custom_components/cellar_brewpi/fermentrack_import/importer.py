@@ -17,7 +17,6 @@ Importing what the brewer picked of a Fermentrack installation.
 
 from __future__ import annotations
 
-import csv
 import logging
 from collections.abc import Coroutine
 from dataclasses import dataclass, field
@@ -51,12 +50,11 @@ from ..controller.link import port_of_serial_number
 from ..fermentation.actions import profiles_entry
 from ..fermenters import Fermenter, get_book
 from ..fermenters.book import fermenter_key
-from ..fermentrack_backup import WIFI, BackupError, Beer, Controller, ProfileRecord
-from ..fermentrack_backup.archive import READ_ERRORS
+from ..fermentrack_backup import WIFI, Beer, Controller, ProfileRecord
 from ..hub import device_tag
 from ..profiles import Profile, ProfileError, plain
 from ..profiles.points import steps_from_points
-from .history import STATISTICS, LogImport, import_log
+from .history import STATISTICS, LogImport, LogJob, import_logs
 
 if TYPE_CHECKING:
     from ..cellar.recording import Recording
@@ -117,6 +115,7 @@ class FermentrackImport:
         self.summary = Summary()
         self.entries: dict[str, ConfigEntry] = {}  # Fermentrack's controller key -> its entry
         self.unrecorded: list[str] = []  # the beers whose logs found no InfluxDB recording
+        self._pending: list[tuple[Beer, ConfigEntry | None, int]] = []  # logs to import
 
     async def async_run(self, choice: Choice) -> Summary:
         """Import the choice; every item imported or skipped with its reason."""
@@ -132,6 +131,8 @@ class FermentrackImport:
         for beer in inventory.beers:
             if beer.key in choice.beers:
                 await self._async_guarded(f"beer {beer.name}", self._async_beer(beer))
+        if self._pending:
+            await self._async_guarded("the beers' logs", self._async_logs(self._pending))
         if self.unrecorded:
             self.summary.skipped.append(
                 (
@@ -333,39 +334,47 @@ class FermentrackImport:
         if (points := book.imported.get(import_id(beer), {}).get("points")) is not None:
             self.summary.skipped.append((f"log of {what}", f"imported before ({points:,} points)"))
             return
-        await self._async_log(beer, entry, span.rows)
+        self._pending.append((beer, entry, span.rows))
 
-    async def _async_log(self, beer: Beer, entry: ConfigEntry | None, rows: int) -> None:
-        what = f"log of beer {beer.name}"
+    async def _async_logs(self, pending: list[tuple[Beer, ConfigEntry | None, int]]) -> None:
+        """The logs of the imported beers, in one pass over the archive."""
         recording = _recording(self.hass)
         queue = recording.queue if recording else None
-        refused = None
-        if queue is None:
-            refused = "no InfluxDB recording"
-            self.unrecorded.append(beer.name)
-        else:
-            room = await self.hass.async_add_executor_job(getattr, queue, "room_bytes")
-            if room < rows * POINT_BYTES:
-                refused = (
+        room = await self.hass.async_add_executor_job(getattr, queue, "room_bytes") if queue else 0
+        jobs: list[LogJob] = []
+        for beer, entry, rows in pending:
+            queued = queue is not None and room >= rows * POINT_BYTES
+            if queue is None:
+                self.unrecorded.append(beer.name)
+            elif not queued:
+                reason = (
                     f"the recording queue has room for {room // MB} MB, the log needs about "
                     f"{rows * POINT_BYTES // MB} MB: raise its limit in the services' options"
                 )
-        if refused is not None and queue is not None:
-            self.summary.skipped.append((what, refused))
-        device = device_tag(entry) if entry else "fermentrack"  # a deleted controller's
-        unit = _unit(self.hass, entry) or beer.temp_format
-        read = partial(import_log, self.upload.backup, self.upload.data_zip, beer.key, device, unit)
-        try:
-            if refused is None and recording is not None:
+                self.summary.skipped.append((f"log of beer {beer.name}", reason))
+            else:
+                room -= rows * POINT_BYTES
                 # Noted before a point is queued: a read cut short is not queued again.
                 await get_book(self.hass).async_note_import(import_id(beer), points=0)
-                result: LogImport = await recording.async_import(read)
-            else:
-                result = await self.hass.async_add_executor_job(read, None)
-        except (BackupError, csv.Error, *READ_ERRORS) as err:
-            self.summary.skipped.append((what, f"cannot be read: {err}"))
+            device = device_tag(entry) if entry else "fermentrack"  # a deleted controller's
+            unit = _unit(self.hass, entry) or beer.temp_format
+            jobs.append(LogJob(beer.key, device, unit, queued))
+        read = partial(import_logs, self.upload.backup, self.upload.data_zip, jobs)
+        if recording is not None and any(job.queue for job in jobs):
+            results = await recording.async_import(read)
+        else:
+            results = await self.hass.async_add_executor_job(read, None)
+        for (beer, entry, _), job in zip(pending, jobs, strict=True):
+            await self._async_logged(beer, entry, job, results[beer.key])
+
+    async def _async_logged(
+        self, beer: Beer, entry: ConfigEntry | None, job: LogJob, result: LogImport | str
+    ) -> None:
+        what = f"log of beer {beer.name}"
+        if isinstance(result, str):
+            self.summary.skipped.append((what, f"cannot be read: {result}"))
             return
-        if refused is None:
+        if job.queue:
             await get_book(self.hass).async_note_import(import_id(beer), points=result.points)
             self.summary.imported.append(
                 f"{what}: {result.rows:,} rows, {result.points:,} points queued for InfluxDB"
@@ -376,7 +385,7 @@ class FermentrackImport:
             rows_of = f"{result.skipped.count:,} rows of the {what}"
             self.summary.skipped.append((rows_of, f"they do not parse (lines {lines})"))
         if entry is not None:
-            self._statistics(entry, unit, result)
+            self._statistics(entry, job.unit, result)
 
     def _statistics(self, entry: ConfigEntry, unit: str, result: LogImport) -> None:
         if "recorder" not in self.hass.config.components:
