@@ -27,6 +27,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Literal
 
+# Fermentrack's headers, written here from its sources, not taken from the reader under test.
 GRAPH = ["log_time", "beer_temp", "beer_set", "fridge_temp", "fridge_set", "room_temp"]
 FULL = [
     "log_time",

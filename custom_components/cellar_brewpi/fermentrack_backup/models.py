@@ -32,9 +32,6 @@ class Controller:
     port: int = 23
     serial_port: str | None = None
     udev_serial_number: str | None = None
-    board_type: str | None = None
-    status: str | None = None
-    log_interval: int = 30
     active_beer: str | None = None
 
     @property

@@ -83,9 +83,6 @@ def _controller(key: str, fields: Mapping[str, Any]) -> Controller:
         port=int(fields.get("wifi_port") or 23),
         serial_port=reference(fields.get("serial_port")),
         udev_serial_number=reference(fields.get("udev_serial_number")),
-        board_type=reference(fields.get("board_type")),
-        status=reference(fields.get("status")),
-        log_interval=int(fields.get("data_point_log_interval") or 30),
         active_beer=reference(fields.get("active_beer_uuid", fields.get("active_beer"))),
     )
 

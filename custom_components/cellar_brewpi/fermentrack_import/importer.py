@@ -156,7 +156,7 @@ class FermentrackImport:
 
     async def _async_controller(self, controller: Controller, *, wanted: bool) -> None:
         """Import (or, not wanted, only find) the controller's entry."""
-        existing = await self._async_existing(controller)
+        existing = self._existing(controller)
         if existing is not None:
             self.entries[controller.key] = existing
             if wanted:
@@ -229,7 +229,7 @@ class FermentrackImport:
             }
         ]
 
-    async def _async_existing(self, controller: Controller) -> ConfigEntry | None:
+    def _existing(self, controller: Controller) -> ConfigEntry | None:
         """An entry that already reaches the controller (by name, address or serial number)."""
         name = (controller.host or "").removesuffix(".local").lower()
         for entry in self.hass.config_entries.async_entries(DOMAIN, include_ignore=False):
