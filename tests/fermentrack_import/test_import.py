@@ -353,3 +353,23 @@ async def test_a_closed_dialog_leaves_the_import_running(
     # Closed at the pick: its uploads go with it (in the executor, in the background).
     hass.config_entries.flow.async_abort(found["flow_id"])
     await until(lambda: _uploads() <= others)
+
+
+async def test_nothing_picked_imports_nothing(
+    hass: HomeAssistant, hass_client: ClientSessionGenerator, tmp_path: Path
+) -> None:
+    """Every box unticked (the form then sends no list at all): nothing is imported, and on a
+    Home Assistant where the integration has no entry yet nothing fails either."""
+    await async_setup_component(hass, "http", {})
+    backup = write_backup(sample(START, 1000), tmp_path / "b.tar.xz")
+    flow = await start_flow(hass)
+    found = await hass.config_entries.flow.async_configure(
+        flow["flow_id"], {"backup": await upload(hass, hass_client, backup)}
+    )
+    result = await hass.config_entries.flow.async_configure(found["flow_id"], {})
+    while result["type"] is not FlowResultType.ABORT:
+        await hass.async_block_till_done()
+        result = await hass.config_entries.flow.async_configure(result["flow_id"])
+    assert result["description_placeholders"]["summary"].startswith("- nothing new")
+    assert hass.config_entries.async_entries(DOMAIN) == []
+    assert get_book(hass).imported == {}

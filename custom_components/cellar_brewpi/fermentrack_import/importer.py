@@ -31,6 +31,7 @@ from homeassistant.const import CONF_HOST, CONF_PORT, UnitOfTemperature
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import entity_registry as er
+from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 
 from ..batches import Batch
@@ -119,6 +120,8 @@ class FermentrackImport:
 
     async def async_run(self, choice: Choice) -> Summary:
         """Import the choice; every item imported or skipped with its reason."""
+        # A flow runs before any entry set the integration up: the batch book must be loaded.
+        await async_setup_component(self.hass, DOMAIN, {})
         inventory = self.survey.inventory
         for controller in inventory.controllers:
             wanted = controller.key in choice.controllers
