@@ -1396,7 +1396,7 @@ def _cpu_row(
         f"Assistant's poll scheduling, the event loop) {loop_per_hour - writes_per_hour:.3f} s. "
         f"In the window the emulators answered "
         f"{seen.polls} polls ({seen.polls / count:.1f} per controller; commands a poll: "
-        f"{seen.per_poll()}; a pushed T: restarts the controller's poll interval) and "
+        f"{seen.per_poll()}; polls fall on the multiples of the interval, pushes do not move them) and "
         f"pushed {seen.pushes} T: lines ({seen.pushes * 3600 / active.wall / count:.0f} per "
         f"controller-hour); Home Assistant wrote {active.changed:,} changed and "
         f"{active.reported:,} reported states (idle: {idle.changed} / {idle.reported}); "

@@ -42,6 +42,7 @@ from .models import (
     WifiInfo,
 )
 from .parser import parse_line
+from .replies import LostReply, PollReplies
 from .temperatures import TemperatureTracker
 from .transport import SerialTarget, Target, TcpTarget, describe, open_stream
 
@@ -71,8 +72,10 @@ __all__ = [
     "LineFramer",
     "Listeners",
     "LogMessage",
+    "LostReply",
     "MalformedLine",
     "Message",
+    "PollReplies",
     "ProbeNames",
     "SerialTarget",
     "Target",

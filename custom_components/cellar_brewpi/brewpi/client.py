@@ -12,14 +12,13 @@ import asyncio
 import logging
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 from .connection import BrewPiConnection
 from .errors import (
     BrewPiConnectionError,
+    BrewPiError,
     BrewPiNotSupportedError,
-    BrewPiReplyError,
-    BrewPiTimeoutError,
 )
 from .listeners import Listeners
 from .models import (
@@ -36,19 +35,17 @@ from .models import (
     VersionInfo,
     WifiInfo,
 )
-from .replies import UnreadableReply, is_version, of_type
+from .replies import PollReplies, Request, ask, is_version, of_type
 from .temperatures import TemperatureTracker
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Sequence
 
     from .transport import Target
 
 _LOGGER = logging.getLogger(__name__)
 
 SETPOINT_LIMIT = 1000.0
-REQUEST_ATTEMPTS = 3
-"""How often a request is sent before it fails: a reply lost to line noise is asked for again."""
 OLD_SETTING_KEYS = {"beerSet": "beerSetting", "fridgeSet": "fridgeSetting"}
 """The setting names of BrewPi before 0.1."""
 
@@ -241,36 +238,48 @@ class BrewPiClient:
 
     # --- requests ------------------------------------------------------------------------
 
+    async def _exchange(self, requests: Sequence[Request[Any]]) -> list[Any]:
+        """Send the requests' commands together, each asked for again while lost (see `ask`)."""
+        if not self.connected:
+            raise BrewPiConnectionError(f"not connected to {self._name}")
+        async with self._lock:
+            return await ask(self._connection, requests)
+
     async def _request[T](
         self, command: str, prefix: str, match: Callable[[Message], T | None]
     ) -> T:
         """
-        Send `command` and return what `match` makes of the first matching reply.
+        Send `command` (see `ask`) and return what `match` makes of the first matching reply.
 
-        A reply lost on the line (truncated, garbled) is asked for again: up to
-        `REQUEST_ATTEMPTS` sends, each waiting `request_timeout` s, or until a line with the
-        reply's `prefix` arrives that does not parse. Every command is safe to repeat (reads, and
-        writes of absolute settings). Raises `BrewPiTimeoutError` when no reply came and
-        `BrewPiReplyError` when the replies did not parse.
+        Raises `BrewPiTimeoutError` when no reply came and `BrewPiReplyError` when the replies
+        did not parse.
         """
-        if not self.connected:
-            raise BrewPiConnectionError(f"not connected to {self._name}")
-        unreadable: UnreadableReply | None = None
-        async with self._lock:
-            for attempt in range(1, REQUEST_ATTEMPTS + 1):
-                try:
-                    return await self._connection.async_exchange(command, prefix, match)
-                except TimeoutError:
-                    _LOGGER.debug("%s: no reply to %r (attempt %d)", self._name, command, attempt)
-                except UnreadableReply as err:
-                    unreadable = err
-        if unreadable is not None:
-            raise BrewPiReplyError(
-                f"{self._name} answered {command!r} with a reply that does not parse: {unreadable}"
-            )
-        raise BrewPiTimeoutError(
-            f"{self._name} did not answer {command!r} ({REQUEST_ATTEMPTS} tries of "
-            f"{self._connection.request_timeout:g} s)"
+        [result] = await self._exchange([Request(command, prefix, match)])
+        if isinstance(result, BrewPiError):
+            raise result
+        return cast("T", result)
+
+    async def async_poll(self, *, constants: bool = False, display: bool = False) -> PollReplies:
+        """
+        One poll's exchange: each reply, or why it is missing.
+
+        The temperatures and the settings, and the constants or the display if asked, are asked
+        for in one write (`t`, `s`, `c`, `l`) and answered in turn.
+        """
+        requests: list[Request[Any]] = [
+            Request("t", "T", self._current_temperatures),
+            Request("s", "S", of_type(ControlSettings)),
+        ]
+        if constants:
+            requests.append(Request("c", "C", of_type(ControlConstants)))
+        if display:
+            requests.append(Request("l", "L", of_type(LcdText)))
+        results = iter(await self._exchange(requests))
+        return PollReplies(
+            next(results),
+            next(results),
+            next(results) if constants else None,
+            next(results) if display else None,
         )
 
     def _current_temperatures(self, message: Message) -> Temperatures | None:

@@ -1,11 +1,10 @@
 """
 The link to one BrewPi controller: the stream and everything that keeps it usable.
 
-One reader task owns the stream: it frames and parses every line, hands each message to the
-owner (`on_message`, which keeps the state) and completes the one exchange in flight. A supervisor
-task keeps the link alive after the first successful connect: on EOF, a read/write error or a stale
-link (no `T:` for `stale_after` seconds) it closes the stream and reconnects with a doubling
-backoff, and it notices when another program keeps taking the controller (contention).
+A reader task frames and parses every line, hands each message to the owner (`on_message`) and
+completes the exchange in flight (each reply by the first message matching it). A supervisor
+reconnects with a doubling backoff on EOF, a read/write error or a stale link (no `T:` for
+`stale_after` s), and notices another program taking the controller (contention).
 """
 
 from __future__ import annotations
@@ -13,8 +12,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from .errors import BrewPiConnectionError, BrewPiError, BrewPiProtocolError, BrewPiTimeoutError
 from .framing import ENCODING, LineFramer
@@ -22,7 +22,15 @@ from .line_log import LineLog
 from .listeners import Listeners
 from .models import MalformedLine, Message, TemperatureUpdate, VersionInfo
 from .parser import parse_line
-from .replies import PendingReply, UnreadableReply, handshake_reply
+from .replies import (
+    PendingReply,
+    Request,
+    complete,
+    fail_all,
+    fail_unreadable,
+    handshake_reply,
+    outcome,
+)
 from .transport import STREAM_ERRORS, Target, describe, open_stream
 
 _LOGGER = logging.getLogger(__name__)
@@ -94,7 +102,7 @@ class BrewPiConnection:
         self._link: _Link | None = None
         self._dying: set[_Link] = set()
         self._supervisor: asyncio.Task[None] | None = None
-        self._pending: PendingReply | None = None
+        self._pending: list[PendingReply] = []
         self._closing = False
         self._last_temperatures = 0.0
         self._taken_links = 0
@@ -166,11 +174,11 @@ class BrewPiConnection:
         also when it closes the connection (an HTTP server answering `n` with an error page).
         """
         future: asyncio.Future[VersionInfo] = asyncio.get_running_loop().create_future()
-        self._pending = PendingReply(handshake_reply, future)
+        self._pending = [PendingReply(handshake_reply, future)]
         try:
             async with asyncio.timeout(self._handshake_timeout):
                 while not future.done():
-                    await self._send(link, "n")
+                    await self._send(link, ("n",))
                     await asyncio.wait([future], timeout=HANDSHAKE_RESEND)
                 return future.result()
         except TimeoutError as err:
@@ -188,7 +196,7 @@ class BrewPiConnection:
                 ) from err
             raise
         finally:
-            self._pending = None
+            self._pending = []
             if not future.done():
                 future.cancel()
 
@@ -276,10 +284,7 @@ class BrewPiConnection:
         if link.lost.is_set():
             return
         link.lost.set()
-        if self._pending is not None and not self._pending.future.done():
-            self._pending.future.set_exception(
-                BrewPiConnectionError(f"link to {self.name} lost: {reason}")
-            )
+        fail_all(self._pending, BrewPiConnectionError(f"link to {self.name} lost: {reason}"))
         if self.connected and link is self._link:
             self.connected = False
             self.last_disconnect_reason = reason
@@ -325,34 +330,20 @@ class BrewPiConnection:
         self._lose(link, reason)
 
     def _handle_line(self, line: str) -> None:
-        """Hand one line's message to the owner, then complete the matching exchange."""
+        """Hand one line's message to the owner, then complete the first reply it matches."""
         if _LOGGER.isEnabledFor(logging.DEBUG):
             _LOGGER.debug("%s -> %r", self.name, line)
         message = parse_line(line)
-        if isinstance(message, MalformedLine) and self._fail_pending(message):
+        # The wait for the reply this line was meant to be ends, so that it is asked for again;
+        # the caller hears of it (and reports it): no warning of our own then.
+        if isinstance(message, MalformedLine) and fail_unreadable(self._pending, message):
             self.line_log.unreadable_reply(line)
             return
         if isinstance(message, TemperatureUpdate):
             self._last_temperatures = time.monotonic()
         self.line_log.note(message, line)
         self._on_message(message)
-        pending = self._pending
-        if pending is not None and not pending.future.done():
-            result = pending.match(message)
-            if result is not None:
-                pending.future.set_result(result)
-
-    def _fail_pending(self, message: MalformedLine) -> bool:
-        """
-        End the wait of an exchange whose reply this is, so that it asks again at once.
-
-        The exchange's caller hears of it (and reports it): no warning of our own then.
-        """
-        pending = self._pending
-        if pending is None or pending.future.done() or message.prefix != pending.prefix:
-            return False
-        pending.future.set_exception(UnreadableReply(message.reason))
-        return True
+        complete(self._pending, message)
 
     # --- writing -------------------------------------------------------------------------
 
@@ -362,38 +353,48 @@ class BrewPiConnection:
             raise BrewPiConnectionError(f"not connected to {self.name}")
         return link
 
-    async def _send(self, link: _Link, command: str) -> None:
-        """Write one command line; a failure kills the link."""
+    async def _send(self, link: _Link, commands: Sequence[str]) -> None:
+        """Write command lines at once (answered in turn); a failure kills the link. Not timed."""
         try:
-            link.writer.write(f"{command}\n".encode(ENCODING, errors="replace"))
-            async with asyncio.timeout(self.request_timeout):
-                await link.writer.drain()
+            link.writer.write("".join(f"{c}\n" for c in commands).encode(ENCODING, "replace"))
+            await link.writer.drain()
         except _CLOSE_ERRORS as err:
             self._lose(link, f"write failed: {err!r}")
             raise BrewPiConnectionError(f"cannot write to {self.name}: {err!r}") from err
 
-    async def async_exchange[T](
-        self, command: str, prefix: str, match: Callable[[Message], T | None]
-    ) -> T:
-        """
-        Send `command` once and return what `match` makes of the first matching message.
-
-        Waits `request_timeout` s: raises `TimeoutError` when no reply came, `UnreadableReply`
-        when a line with the reply's `prefix` did not parse, and `BrewPiConnectionError` when
-        not connected or the link is lost. The caller serialises exchanges.
-        """
+    async def async_exchange(self, requests: Sequence[Request[Any]]) -> list[Any]:
+        """Send the commands in one write; each result, `TimeoutError` or `UnreadableReply`."""
         link = self._current_link()
-        future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
-        self._pending = PendingReply(match, future, prefix)
+        loop = asyncio.get_running_loop()
+        pending = [PendingReply(r.match, loop.create_future(), r.prefix) for r in requests]
+        self._pending = pending
+        sent = False
         try:
-            await self._send(link, command)
             async with asyncio.timeout(self.request_timeout):
-                return await future
+                await self._send(link, [r.command for r in requests])
+                sent = True
+                await asyncio.wait([p.future for p in pending])
+        except TimeoutError:
+            if not sent:
+                raise self._stuck(link) from None
         finally:
-            self._pending = None
+            self._pending = []
+        outcomes = [outcome(p.future) for p in pending]
+        if lost := next((o for o in outcomes if isinstance(o, BrewPiConnectionError)), None):
+            raise lost
+        return outcomes
 
     async def async_send_and_drop(self, command: str, reason: str) -> None:
         """Send a command after which the controller goes away (a reboot); reconnect after it."""
         link = self._current_link()
-        await self._send(link, command)
+        try:
+            async with asyncio.timeout(self.request_timeout):
+                await self._send(link, (command,))
+        except TimeoutError:
+            raise self._stuck(link) from None
         self._lose(link, reason, expected=True)
+
+    def _stuck(self, link: _Link) -> BrewPiConnectionError:  # a write that did not go out
+        reason = f"write timed out after {self.request_timeout:g} s"
+        self._lose(link, reason)
+        return BrewPiConnectionError(f"cannot write to {self.name}: {reason}")

@@ -10,11 +10,12 @@ from typing import TYPE_CHECKING, Any
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryAuthFailed
-from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
+from homeassistant.helpers.update_coordinator import UpdateFailed
 
 from ..batches import SheetAuthError, SheetError
 from ..const import CONF_SHEET, CONF_SYNC_INTERVAL, DEFAULT_SYNC_INTERVAL, DOMAIN
 from ..hub import CellarHub
+from ..polling import GridCoordinator
 from .clients import async_sheet_client
 from .repairs import Repairs
 
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
 _LOGGER = logging.getLogger(__name__)
 
 
-class SheetCoordinator(DataUpdateCoordinator[dict[str, "Batch"]]):
+class SheetCoordinator(GridCoordinator[dict[str, "Batch"]]):
     """Reads the production tab every sync interval; the last good data stays on failure."""
 
     def __init__(

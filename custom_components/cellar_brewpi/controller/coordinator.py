@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import override
@@ -12,7 +12,7 @@ from typing import override
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import issue_registry as ir
-from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
+from homeassistant.helpers.update_coordinator import UpdateFailed
 from homeassistant.util import dt as dt_util
 
 from ..brewpi import (
@@ -22,12 +22,15 @@ from ..brewpi import (
     BrewPiTimeoutError,
     ControlConstants,
     ControlSettings,
+    DeviceList,
     LcdText,
+    LostReply,
     Temperatures,
     VersionInfo,
     describe,
 )
 from ..const import CONF_POLL_INTERVAL, DEFAULT_POLL_INTERVAL, DOMAIN
+from ..polling import GridCoordinator
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -61,7 +64,7 @@ def poll_interval(entry: ConfigEntry) -> timedelta:
     return timedelta(seconds=entry.options.get(CONF_POLL_INTERVAL, DEFAULT_POLL_INTERVAL))
 
 
-class BrewPiCoordinator(DataUpdateCoordinator[BrewPiData]):
+class BrewPiCoordinator(GridCoordinator[BrewPiData]):
     """
     Keeps one controller's state: polled `t` and `s`; pushed `T:` applied immediately.
 
@@ -120,16 +123,24 @@ class BrewPiCoordinator(DataUpdateCoordinator[BrewPiData]):
         version = self.client.version
         if version is None or not version.has_device_manager:
             return
-        await self._optional("the device list", self.client.async_get_devices, None)
+        try:
+            devices: DeviceList | LostReply = await self.client.async_get_devices()
+        except (BrewPiTimeoutError, BrewPiReplyError) as err:
+            devices = err
+        self._kept("the device list", devices, None)
 
     async def _async_update_data(self) -> BrewPiData:
-        """Read temperatures, settings, constants and the LCD."""
+        """Read temperatures and settings, and the constants and the display when needed."""
         self._polling = True
         client = self.client
         previous = self.data
         try:
             try:
-                temperatures = await client.async_get_temperatures()
+                replies = await client.async_poll(
+                    constants=not self._constants_known, display=bool(self._display_wanted)
+                )
+                if isinstance(temperatures := replies.temperatures, BrewPiError):
+                    raise temperatures
                 version = client.version
                 if (
                     version is not None
@@ -139,25 +150,23 @@ class BrewPiCoordinator(DataUpdateCoordinator[BrewPiData]):
                     # 0 is also what a probe unplugged since the last device list reads.
                     await self._async_read_devices()
                     temperatures = await client.async_get_temperatures()
-                settings = await self._optional(
-                    "the settings",
-                    client.async_get_settings,
-                    previous.settings if previous else None,
-                )
-                constants = client.constants if self._constants_known else None
-                if constants is None:
-                    constants = await self._optional(
-                        "the unit and limits",
-                        client.async_get_constants,
-                        previous.constants if previous else None,
-                    )
-                    self._constants_known = client.constants is not None
-                lcd = previous.lcd if previous else None
-                if self._display_wanted:
-                    lcd = await self._optional("the display", client.async_get_lcd, lcd)
             except BrewPiError as err:
                 self._report_down(str(err) or type(err).__name__)
                 raise communication_error(err) from err
+            settings = self._kept(
+                "the settings", replies.settings, previous.settings if previous else None
+            )
+            constants = client.constants if self._constants_known else None
+            if replies.constants is not None:
+                constants = self._kept(
+                    "the unit and limits",
+                    replies.constants,
+                    previous.constants if previous else None,
+                )
+                self._constants_known = client.constants is not None
+            lcd = previous.lcd if previous else None
+            if replies.lcd is not None:
+                lcd = self._kept("the display", replies.lcd, lcd)
             if settings is None or constants is None:
                 # The first poll needs them: without the mode and the unit nothing is shown.
                 self._report_down("no settings or constants yet")
@@ -167,30 +176,26 @@ class BrewPiCoordinator(DataUpdateCoordinator[BrewPiData]):
         self._down = False
         return BrewPiData(temperatures, settings, constants, lcd, dt_util.utcnow())
 
-    async def _optional[T](
-        self, what: str, fetch: Callable[[], Awaitable[T]], last: T | None
-    ) -> T | None:
+    def _kept[T](self, what: str, reply: T | LostReply, last: T | None) -> T | None:
         """
         A reply the chamber can do without: its last value when it is lost or does not parse.
 
-        Reported once (a warning) until it answers again. A lost link still fails the poll.
+        Reported once (a warning) until it answers again. A lost link fails the poll.
         """
-        try:
-            value = await fetch()
-        except (BrewPiTimeoutError, BrewPiReplyError) as err:
-            if what in self._unanswered:
-                _LOGGER.debug("%s: no usable reply for %s: %s", self.name, what, err)
-            else:
-                self._unanswered.add(what)
-                _LOGGER.warning(
-                    "%s gave no usable reply for %s, which keeps its last value: %s",
-                    self.name,
-                    what,
-                    err,
-                )
-            return last
-        self._unanswered.discard(what)
-        return value
+        if not isinstance(reply, BrewPiError):
+            self._unanswered.discard(what)
+            return reply
+        if what in self._unanswered:
+            _LOGGER.debug("%s: no usable reply for %s: %s", self.name, what, reply)
+        else:
+            self._unanswered.add(what)
+            _LOGGER.warning(
+                "%s gave no usable reply for %s, which keeps its last value: %s",
+                self.name,
+                what,
+                reply,
+            )
+        return last
 
     def _report_down(self, reason: str) -> None:
         """One warning per outage; the rest at debug."""

@@ -12,7 +12,7 @@ from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import CONF_HOST, CONF_PORT
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
-from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
+from homeassistant.helpers.update_coordinator import UpdateFailed
 
 from ..alpha_panel import (
     DEFAULT_PAGES,
@@ -35,6 +35,7 @@ from ..const import (
     DEFAULT_POLL_INTERVAL,
     DOMAIN,
 )
+from ..polling import GridCoordinator
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -90,7 +91,7 @@ def panel_error(err: AlphaPanelError) -> UpdateFailed:
     )
 
 
-class PanelCoordinator(DataUpdateCoordinator[PanelReading]):
+class PanelCoordinator(GridCoordinator[PanelReading]):
     """Reads the configured vessel slots of one panel."""
 
     config_entry: PanelConfigEntry
