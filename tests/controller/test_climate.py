@@ -30,7 +30,8 @@ from pytest_homeassistant_custom_component.common import (
 )
 
 from custom_components.cellar_brewpi.brewpi.models import ControlMode, ControlState
-from custom_components.cellar_brewpi.controller.climate import HVAC_ACTIONS, LastControl
+from custom_components.cellar_brewpi.controller.climate import HVAC_ACTIONS
+from custom_components.cellar_brewpi.controller.last_control import LastControl
 from scripts.emulators.brewpi import BrewPiEmulator
 
 CLIMATE = "climate.brewpi_fermenter1"

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from freezegun.api import FrozenDateTimeFactory
+from homeassistant.const import EVENT_STATE_CHANGED, EVENT_STATE_REPORTED
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import issue_registry as ir
@@ -52,6 +53,12 @@ def profiles_entry() -> MockConfigEntry:
 async def _call(hass: HomeAssistant, service: str, entity_id: str, **data: Any) -> None:
     await hass.services.async_call(DOMAIN, service, {"entity_id": entity_id, **data}, blocking=True)
     await hass.async_block_till_done()
+
+
+def _state_listeners(hass: HomeAssistant) -> tuple[int, int]:
+    """How many listen to state changes and to states reported again."""
+    listeners = hass.bus.async_listeners()
+    return listeners.get(EVENT_STATE_CHANGED, 0), listeners.get(EVENT_STATE_REPORTED, 0)
 
 
 def _target(hass: HomeAssistant, entity_id: str) -> float | None:
@@ -358,8 +365,12 @@ async def test_a_profile_ends(
     await _add_thermostat(hass, loaded_profiles, generic_thermostat)
     steps = async_capture_events(hass, "cellar_brewpi_profile_step")
     finished = async_capture_events(hass, "cellar_brewpi_profile_finished")
+    runner, idle = hass.data[DATA_RUNNER], _state_listeners(hass)
+    assert not runner.following  # no run: no timer, no listener
     await _call(hass, "start_profile", ESP, profile="Short")
     assert _target(hass, ESP) == 19.0
+    assert runner.following
+    assert _state_listeners(hass) == (idle[0] + 1, idle[1] + 1)
 
     await tick(hass, freezer, timedelta(hours=1, seconds=1))
     assert [(e.data["step"], e.data["description"]) for e in steps] == [
@@ -373,6 +384,8 @@ async def test_a_profile_ends(
     assert [e.data for e in finished] == [{"entity_id": ESP, "profile": "Short"}]
     assert len(steps) == 1
     assert hass.data[DATA_RUNNER].runs == {}
+    assert not runner.following
+    assert _state_listeners(hass) == idle
     assert _target(hass, ESP) == 21.0  # the last temperature, held on its own
     assert hass.states.get("select.esp_chamber_profile").state == "none"
     assert hass.states.get(ESP_STEP).state == "unknown"
@@ -388,6 +401,7 @@ async def test_stop_leaves_the_thermostat_where_it_is(
     assert _target(hass, ESP) == 19.5
     await _call(hass, "stop_profile", ESP)
     assert hass.data[DATA_RUNNER].runs == {}
+    assert not hass.data[DATA_RUNNER].following
     await tick(hass, freezer, timedelta(days=1))
     assert _target(hass, ESP) == 19.5
 

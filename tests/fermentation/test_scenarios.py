@@ -65,7 +65,7 @@ VESSEL = "climate.fv_10_1"
 VESSEL_ADDRESS = 117  # slot 1's write register
 TILT = "sensor.tilt_gravity"
 ESP = "climate.esp_chamber"
-RUNNER_LOGGER = "custom_components.cellar_brewpi.fermentation.runner"
+PROFILES_LOGGER = "custom_components.cellar_brewpi.fermentation"  # the runner and its runs
 
 # Fourteen days, with a fast ramp (0.1 °C every 10 s) to hold the runner to one write in 30 s.
 FORTNIGHT = text.read(
@@ -203,11 +203,14 @@ async def test_fortnight_on_a_chamber(
         expected = _expected(FORTNIGHT, clock())
         assert expected == by_hand
         await advance(lambda e=expected: brewpi_emulator.beer_set == e)
+    # The jump past the end may drop the link (its watchdog) before the last write goes out, as
+    # the loop's timers fall: the run then ends once the chamber is back and has taken it. Its
+    # mode alone is no sign of the end: the runner may still wait for the reply.
     await tick(hass, freezer, at(14 * DAY + HOUR))
-    await advance(lambda: brewpi_emulator.mode == "b")
-    assert brewpi_emulator.beer_set == 4.0
-    assert _beer_sets(brewpi_emulator)[count:] == [("p", 11.0), ("p", 7.5), ("b", 4.0)]
+    await advance(lambda: CHAMBER not in get_runner(hass).runs)
     assert CHAMBER not in get_runner(hass).runs
+    assert (brewpi_emulator.mode, brewpi_emulator.beer_set) == ("b", 4.0)
+    assert _beer_sets(brewpi_emulator)[count:] == [("p", 11.0), ("p", 7.5), ("b", 4.0)]
 
 
 async def test_fortnight_on_a_vessel(
@@ -290,7 +293,7 @@ async def test_a_restart_in_the_middle_of_a_ramp(
 ) -> None:
     """A first Home Assistant runs the ale up its first ramp and stops; days later a second one
     starts from its storage, in the middle of the last ramp: the target for now at once."""
-    caplog.set_level(logging.INFO, logger=RUNNER_LOGGER)
+    caplog.set_level(logging.INFO, logger=PROFILES_LOGGER)
     started = dt_util.utcnow()
     async with async_test_home_assistant(config_dir=hass.config.config_dir) as first:
         first.data.pop(loader.DATA_CUSTOM_COMPONENTS)  # the repository's custom_components
@@ -341,7 +344,7 @@ async def test_a_restart_in_the_middle_of_a_ramp(
     def local(moment: timedelta) -> str:
         return f"{dt_util.as_local(started + moment):%Y-%m-%d %H:%M}"
 
-    messages = [r.getMessage() for r in caplog.records if r.name == RUNNER_LOGGER]
+    messages = [r.getMessage() for r in caplog.records if r.name.startswith(PROFILES_LOGGER)]
     assert (
         f"Profile Ale on {CHAMBER}: while Home Assistant was not running, "
         f"step 2 at {local(5 * DAY)}, step 3 at {local(7 * DAY)} ended"
@@ -624,9 +627,11 @@ async def test_a_run_stopped_while_the_controller_is_away(
     assert hass.states.get(CHAMBER).state == STATE_UNAVAILABLE
     await hass.services.async_call(DOMAIN, "stop_profile", {"entity_id": CHAMBER}, blocking=True)
     assert CHAMBER not in get_runner(hass).runs
+    assert get_runner(hass).following  # no run, but a chamber to release
     await brewpi_emulator.start_tcp(port=port)
     for _ in range(90):
         await tick(hass, freezer, timedelta(seconds=1))
         if brewpi_emulator.mode == "b":
             break
     assert (brewpi_emulator.mode, brewpi_emulator.beer_set) == ("b", 18.0)
+    assert not get_runner(hass).following

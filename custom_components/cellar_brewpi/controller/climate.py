@@ -8,8 +8,6 @@ on restores it, also after a restart of Home Assistant.
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass
 from typing import Any, override
 
 from homeassistant.components.climate import (
@@ -19,7 +17,7 @@ from homeassistant.components.climate import (
     HVACMode,
 )
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
-from homeassistant.helpers.restore_state import ExtraStoredData, RestoreEntity
+from homeassistant.helpers.restore_state import RestoreEntity
 
 from ..audit import fire_setpoint_changed
 from ..brewpi import ControlMode, ControlSettings, ControlState
@@ -28,6 +26,7 @@ from ..entity import Thermostat, requested_temperature
 from ..profiles import Unit
 from .coordinator import BrewPiCoordinator
 from .entity import ControllerEntity
+from .last_control import CONSTANT_MODES, LastControl, constant_set_point
 
 HVAC_ACTIONS: dict[ControlState, HVACAction] = {
     ControlState.IDLE: HVACAction.IDLE,
@@ -48,59 +47,6 @@ PRESETS: dict[ControlMode, str] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class LastControl(ExtraStoredData):
-    """
-    The mode turning on restores, and the last setpoint of each constant mode.
-
-    Beer constant and fridge constant each keep their own setpoint: leaving fridge constant for
-    beer constant goes back to the beer's last setpoint, never to the fridge's.
-    """
-
-    mode: ControlMode
-    beer_set: float | None = None
-    fridge_set: float | None = None
-
-    @override
-    def as_dict(self) -> dict[str, Any]:
-        return {"mode": self.mode.value, "beer_set": self.beer_set, "fridge_set": self.fridge_set}
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> LastControl | None:
-        """Read what as_dict stored (or the older `set_point` of the mode); None if unusable."""
-        try:
-            mode = ControlMode(data["mode"])
-            values = {key: _finite(data.get(key)) for key in ("beer_set", "fridge_set")}
-            if (old := _finite(data.get("set_point"))) is not None:
-                values["fridge_set" if mode is ControlMode.FRIDGE_CONSTANT else "beer_set"] = old
-        except KeyError, TypeError, ValueError:
-            return None
-        if mode not in CONSTANT_MODES:
-            return None
-        return cls(mode, **values)
-
-    def set_point(self, mode: ControlMode) -> float | None:
-        """The last setpoint of a constant mode."""
-        return self.fridge_set if mode is ControlMode.FRIDGE_CONSTANT else self.beer_set
-
-    def with_set_point(self, mode: ControlMode, set_point: float) -> LastControl:
-        """Remember `set_point` for `mode`, and `mode` as the one to restore."""
-        if mode is ControlMode.FRIDGE_CONSTANT:
-            return LastControl(mode, self.beer_set, set_point)
-        return LastControl(mode, set_point, self.fridge_set)
-
-
-def _finite(value: Any) -> float | None:
-    """A stored number, or None; raises ValueError for something that is not one."""
-    if value is None:
-        return None
-    number = float(value)
-    if not math.isfinite(number):
-        raise ValueError(value)
-    return number
-
-
-CONSTANT_MODES = (ControlMode.BEER_CONSTANT, ControlMode.FRIDGE_CONSTANT)
 SET_POINT_TOLERANCE = 0.06
 """How far the setpoint a controller reports may be from the one written (rounding)."""
 
@@ -134,14 +80,11 @@ class ChamberThermostat(ControllerEntity, Thermostat, RestoreEntity):
     def _remember_control(self) -> None:
         """Keep the running constant mode's setpoint for the next turn on or preset change."""
         settings = self.coordinator.data.settings
-        if settings.mode in CONSTANT_MODES:
-            set_point = (
-                settings.fridge_set
-                if settings.mode is ControlMode.FRIDGE_CONSTANT
-                else settings.beer_set
-            )
-            if set_point is not None:
-                self._last_control = self._last_control.with_set_point(settings.mode, set_point)
+        if (
+            settings.mode in CONSTANT_MODES
+            and (set_point := constant_set_point(settings)) is not None
+        ):
+            self._last_control = self._last_control.with_set_point(settings.mode, set_point)
 
     @override
     def _handle_coordinator_update(self) -> None:
@@ -407,11 +350,7 @@ class ChamberThermostat(ControllerEntity, Thermostat, RestoreEntity):
         A controller that ignores a write still answers with its (old) settings.
         """
         self.coordinator.async_apply_settings(settings)
-        shown = (
-            settings.fridge_set
-            if settings.mode is ControlMode.FRIDGE_CONSTANT
-            else settings.beer_set
-        )
+        shown = constant_set_point(settings)
         if settings.mode is mode and (
             set_point is None
             or (shown is not None and abs(shown - round(set_point, 2)) <= SET_POINT_TOLERANCE)

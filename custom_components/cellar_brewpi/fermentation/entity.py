@@ -26,7 +26,8 @@ from homeassistant.util import dt as dt_util
 from ..const import DOMAIN
 from ..profiles import Profile, Unit, describe
 from .actions import async_start, profiles_by_name
-from .runner import SIGNAL_PROFILES, Active, get_runner, signal_run
+from .active import Active
+from .runner import SIGNAL_PROFILES, get_runner, signal_run
 
 NO_PROFILE = "none"
 

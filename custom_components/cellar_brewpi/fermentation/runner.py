@@ -2,37 +2,22 @@
 The profile runs of every thermostat: started, ticked, stored, and watched.
 
 One runner per Home Assistant (set up with the integration, not with an entry). Every 30 s, and
-when a thermostat or a gravity sensor changes, each run works out its target and writes it to its
-thermostat only when it changed (rounded to the thermostat's step), at most every 30 s, as
-Fermentrack does. Runs are stored after every change, with their start, step ends and pauses
+when a thermostat or a gravity sensor changes (`watch`), each run works out its target and writes
+it to its thermostat only when it changed (rounded to the thermostat's step), at most every 30 s,
+as Fermentrack does. Runs are stored after every change, with their start, step ends and pauses
 only: after a restart each run applies the target for now at once and logs the steps it missed.
-A setpoint changed by hand pauses the run and raises a repair issue that says so.
+A setpoint changed by hand pauses the run and raises a repair issue that says so. With no run
+(and no thermostat left to release), the runner neither ticks nor listens.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from homeassistant.const import (
-    ATTR_UNIT_OF_MEASUREMENT,
-    EVENT_STATE_CHANGED,
-    EVENT_STATE_REPORTED,
-    STATE_UNAVAILABLE,
-    STATE_UNKNOWN,
-)
-from homeassistant.core import (
-    Context,
-    Event,
-    EventStateChangedData,
-    EventStateReportedData,
-    HomeAssistant,
-    State,
-    callback,
-)
+from homeassistant.core import Context, HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.dispatcher import async_dispatcher_send
@@ -42,10 +27,11 @@ from homeassistant.util import dt as dt_util
 from homeassistant.util.hass_dict import HassKey
 
 from ..audit import fire_setpoint_changed
-from ..batches.gravity import specific_gravity
 from ..const import DOMAIN
-from ..profiles import Position, Reading, Run, describe
+from ..profiles import Position, Run, describe
+from .active import Active
 from .targets import Target
+from .watch import Watch
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -67,35 +53,6 @@ def signal_run(entity_id: str) -> str:
 SIGNAL_PROFILES = f"{DOMAIN}_profiles_changed"
 
 
-@dataclass(slots=True)
-class Active:
-    """A run and what it has done to its thermostat."""
-
-    run: Run
-    target: Target
-    position: Position | None = None
-    applied: float | None = None  # the last target written, rounded; None: none yet
-    applied_at: datetime | None = None
-    accepted: set[float | None] = field(default_factory=set)  # targets the run wrote
-    waiting: bool = True  # the thermostat still has to get the target for now
-    writing: bool = False
-    shown: object = None  # what the profile entities were last told
-
-    def view(self) -> object:
-        """What the profile entities show of the run (they are told when it changes)."""
-        where = self.position
-        if where is None:
-            return None
-        return (
-            where.step,
-            where.target,
-            round(where.progress, 3),
-            where.step_ends,
-            self.run.paused,
-            self.run.pause_reason,
-        )
-
-
 class ProfileRunner:
     """Every run, by its thermostat's entity id."""
 
@@ -104,12 +61,12 @@ class ProfileRunner:
         self.hass = hass
         self.runs: dict[str, Active] = {}
         self._store: Store[dict[str, Any]] = Store(hass, STORE_VERSION, STORE_KEY)
-        self._unsubscribe: list[Callable[[], None]] = []
-        self._leaving: dict[str, tuple[Target, float | None]] = {}  # thermostats to release
+        self._following: list[Callable[[], None]] = []  # the timer and the listeners, while any
+        self.leaving: dict[str, tuple[Target, float | None]] = {}  # thermostats to release
         self.context = Context()
 
     async def async_setup(self) -> None:
-        """Load the stored runs, apply each one's target for now, start ticking."""
+        """Load the stored runs and apply each one's target for now."""
         stored = await self._store.async_load() or {}
         now = dt_util.utcnow()
         for entity_id, data in stored.get("runs", {}).items():
@@ -120,62 +77,42 @@ class ProfileRunner:
                 continue
             active = Active(run, Target(self.hass, entity_id, self.context))
             self.runs[entity_id] = active
-            self._log_missed(entity_id, active, now)
-        self._unsubscribe.append(
-            async_track_time_interval(self.hass, self.async_tick, TICK, name="profile runs")
-        )
-        self._unsubscribe.append(
-            self.hass.bus.async_listen(EVENT_STATE_CHANGED, self._async_state_changed)
-        )
-        self._unsubscribe.append(
-            self.hass.bus.async_listen(
-                EVENT_STATE_REPORTED,
-                self._async_state_reported,
-                event_filter=self._is_gravity_source,
-            )
-        )
+            active.log_resumed(now)
+        self._follow()
         for entity_id in list(self.runs):
-            await self._async_update(entity_id, now)
+            await self.async_update(entity_id, now)
+
+    @property
+    def following(self) -> bool:
+        """Whether the runner ticks and listens: only while a run or a thermostat to release is."""
+        return bool(self._following)
+
+    def _follow(self) -> None:
+        """Tick and listen while there is a run or a thermostat to release; else cost nothing."""
+        if (self.runs or self.leaving) and not self._following:
+            self._following = [
+                async_track_time_interval(self.hass, self.async_tick, TICK, name="profile runs"),
+                *Watch(self).listen(),
+            ]
+        elif not (self.runs or self.leaving):
+            self.async_shutdown()
 
     def async_shutdown(self) -> None:
         """Stop ticking and listening."""
-        while self._unsubscribe:
-            self._unsubscribe.pop()()
-
-    def _log_missed(self, entity_id: str, active: Active, now: datetime) -> None:
-        run = active.run
-        where = run.position(now, active.target.unit)
-        missed = len(where.ended) - len(run.ended)
-        if missed > 0:
-            first = len(run.ended) + 1
-            ends = ", ".join(
-                f"step {number} at {dt_util.as_local(run.wall_time(end, now)):%Y-%m-%d %H:%M}"
-                for number, end in enumerate(where.ended[len(run.ended) :], first)
-            )
-            _LOGGER.info(
-                "Profile %s on %s: while Home Assistant was not running, %s ended",
-                run.profile.name,
-                entity_id,
-                ends,
-            )
-        _LOGGER.info(
-            "Profile %s on %s goes on at %s: %s",
-            run.profile.name,
-            entity_id,
-            "the end" if where.step is None else f"step {where.step + 1}",
-            "paused" if run.paused else f"target {where.target}",
-        )
+        while self._following:
+            self._following.pop()()
 
     # What the actions do
 
     async def async_start(self, entity_id: str, run: Run) -> None:
         """Run `run` on the thermostat (replacing any run there)."""
         target = Target(self.hass, entity_id, self.context)
-        self._leaving.pop(entity_id, None)  # the new run takes it over
+        self.leaving.pop(entity_id, None)  # the new run takes it over
         self.runs[entity_id] = Active(run, target)
+        self._follow()
         self._clear_issue(entity_id)
         await self._async_save()
-        await self._async_update(entity_id, dt_util.utcnow(), force=True)
+        await self.async_update(entity_id, dt_util.utcnow(), force=True)
 
     async def async_stop(self, entity_id: str) -> None:
         """End the run; the thermostat holds the target it has."""
@@ -183,6 +120,7 @@ class ProfileRunner:
         self._clear_issue(entity_id)
         await self._async_save()
         await self._async_leave(active)
+        self._follow()
         self._notify(entity_id)
 
     async def async_pause(self, entity_id: str, reason: str | None = None) -> None:
@@ -207,7 +145,7 @@ class ProfileRunner:
         active.applied = active.applied_at = None  # what it was set to by hand is not the run's
         self._clear_issue(entity_id)
         await self._async_save()
-        await self._async_update(entity_id, dt_util.utcnow(), force=True)
+        await self.async_update(entity_id, dt_util.utcnow(), force=True)
 
     async def async_next_step(self, entity_id: str) -> None:
         """End the current step now."""
@@ -218,16 +156,16 @@ class ProfileRunner:
         active.run = before.remember(where)
         await self._async_save()
         self._fire_steps(entity_id, before, where)
-        await self._async_update(entity_id, now, force=True)
+        await self.async_update(entity_id, now, force=True)
 
     # The runs' work
 
     async def async_tick(self, now: datetime) -> None:
         """What the timer runs every 30 s: every run works out its target for `now`."""
         for entity_id in list(self.runs):
-            await self._async_update(entity_id, now)
+            await self.async_update(entity_id, now)
 
-    async def _async_update(self, entity_id: str, now: datetime, *, force: bool = False) -> None:
+    async def async_update(self, entity_id: str, now: datetime, *, force: bool = False) -> None:
         """Work out the run's position; record ended steps; write the target if it changed."""
         if (active := self.runs.get(entity_id)) is None:
             return
@@ -362,6 +300,7 @@ class ProfileRunner:
         self._fire_written(active, before, value)
         if self.runs.get(entity_id) is active:
             del self.runs[entity_id]
+            self._follow()
             await self._async_save()
         active.target.show(False)  # noqa: FBT003
         self.hass.bus.async_fire(
@@ -373,27 +312,28 @@ class ProfileRunner:
         """
         The thermostat holds the run's target of now on its own (a BrewPi: beer constant).
 
-        One that cannot be reached now gets it once it is back (`_leaving`): a BrewPi left in
+        One that cannot be reached now gets it once it is back (`leaving`): a BrewPi left in
         mode `p` would hold the profile's last target with no profile running.
         """
         where = active.position
         value = active.target.rounded(where.target) if where else None
         value = value if value is not None else active.applied
         entity_id = active.target.entity_id
-        self._leaving.pop(entity_id, None)
+        self.leaving.pop(entity_id, None)
         if not active.target.available:
-            self._leaving[entity_id] = (active.target, value)
+            self.leaving[entity_id] = (active.target, value)
         else:
             try:
                 await active.target.async_leave(value)
             except HomeAssistantError as err:
                 _LOGGER.warning("%s did not hold its target: %s", entity_id, err)
-                self._leaving[entity_id] = (active.target, value)
+                self.leaving[entity_id] = (active.target, value)
         active.target.show(False)  # noqa: FBT003
 
-    async def _async_leave_late(self, entity_id: str) -> None:
+    async def async_leave_late(self, entity_id: str) -> None:
         """A thermostat that was away as its run stopped or paused, back: it holds that target."""
-        leaving = self._leaving.pop(entity_id, None)
+        leaving = self.leaving.pop(entity_id, None)
+        self._follow()
         active = self.runs.get(entity_id)
         if leaving is None or (active is not None and not active.run.paused):
             return
@@ -402,75 +342,6 @@ class ProfileRunner:
             await target.async_leave(value)
         except HomeAssistantError as err:
             _LOGGER.warning("%s did not hold its target: %s", entity_id, err)
-
-    # Watching the thermostats and the gravity sensors
-
-    @callback
-    def _async_state_changed(self, event: Event[EventStateChangedData]) -> None:
-        entity_id = event.data["entity_id"]
-        new = event.data["new_state"]
-        if new is None or new.state in (STATE_UNAVAILABLE, STATE_UNKNOWN):
-            return
-        if entity_id in self._leaving:
-            self.hass.async_create_task(self._async_leave_late(entity_id))
-        if (active := self.runs.get(entity_id)) is not None:
-            self._thermostat_changed(entity_id, active)
-        for thermostat, gravity in list(self.runs.items()):
-            if gravity.run.gravity_source == entity_id:
-                self._gravity_changed(thermostat, gravity, new, new.last_updated)
-
-    @callback
-    def _is_gravity_source(self, data: EventStateReportedData) -> bool:
-        return any(a.run.gravity_source == data["entity_id"] for a in self.runs.values())
-
-    @callback
-    def _async_state_reported(self, event: Event[EventStateReportedData]) -> None:
-        """
-        A gravity sensor read the same again: a reading as well.
-
-        A stable gravity sends no state change, only reports: `stable` needs them.
-        """
-        new = event.data["new_state"]
-        if new.state in (STATE_UNAVAILABLE, STATE_UNKNOWN):
-            return
-        for thermostat, active in list(self.runs.items()):
-            if active.run.gravity_source == event.data["entity_id"]:
-                self._gravity_changed(thermostat, active, new, event.data["last_reported"])
-
-    def _thermostat_changed(self, entity_id: str, active: Active) -> None:
-        if active.writing or active.run.paused:
-            return
-        if active.waiting:
-            self.hass.async_create_task(self._async_update(entity_id, dt_util.utcnow()))
-            return
-        target = active.target
-        shown = target.shown
-        tolerance = target.step / 2 + 0.06
-        ours = any(
-            (shown is None and value is None)
-            or (shown is not None and value is not None and abs(shown - value) <= tolerance)
-            for value in active.accepted
-        )
-        if active.applied is not None and not target.followed:
-            reason = "its mode was changed on the thermostat"
-        elif ours:
-            return
-        elif shown is None:
-            reason = "it was turned off by hand"
-        else:
-            reason = f"its setpoint was changed to {shown:g} by hand"
-        _LOGGER.info("Profile %s on %s paused: %s", active.run.profile.name, entity_id, reason)
-        self.hass.async_create_task(self.async_pause(entity_id, reason))
-
-    def _gravity_changed(self, entity_id: str, active: Active, state: State, at: datetime) -> None:
-        try:
-            value = float(state.state)
-        except ValueError:
-            return
-        if (sg := specific_gravity(value, state.attributes.get(ATTR_UNIT_OF_MEASUREMENT))) is None:
-            return
-        active.run.history.add(Reading(at, sg))
-        self.hass.async_create_task(self._async_update(entity_id, dt_util.utcnow()))
 
     # Storing, telling
 

@@ -21,16 +21,14 @@ import logging
 from collections.abc import Coroutine
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import partial
 from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from homeassistant.config_entries import SOURCE_IMPORT, ConfigEntry, ConfigSubentry
-from homeassistant.const import CONF_HOST, CONF_PORT, UnitOfTemperature
+from homeassistant.const import CONF_HOST, CONF_PORT
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
-from homeassistant.helpers import entity_registry as er
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 
@@ -43,7 +41,6 @@ from ..const import (
     CONNECTION_SERIAL,
     DOMAIN,
     KIND_BREWPI,
-    KIND_CELLAR_SERVICES,
     KIND_PROFILES,
     SUBENTRY_PROFILE,
 )
@@ -52,20 +49,14 @@ from ..fermentation.actions import profiles_entry
 from ..fermenters import Fermenter, get_book
 from ..fermenters.book import fermenter_key
 from ..fermentrack_backup import WIFI, Beer, Controller, ProfileRecord
-from ..hub import device_tag
 from ..profiles import Profile, ProfileError, plain
 from ..profiles.points import steps_from_points
-from .history import STATISTICS, LogImport, LogJob, import_logs
+from .logs import PendingLog, async_import_logs, import_id
 
 if TYPE_CHECKING:
-    from ..cellar.recording import Recording
     from .survey import Survey
 
 _LOGGER = logging.getLogger(__name__)
-SENSORS = {"beer_temp": "beer_temperature", "fridge_temp": "fridge_temperature"}
-MB = 1_000_000
-POINT_BYTES = 200
-"""A log row's point in the queue, at most (its line protocol and the row's overhead)."""
 
 
 @dataclass
@@ -100,11 +91,6 @@ class Summary:
         return "\n".join(lines)
 
 
-def import_id(beer: Beer) -> str:
-    """The batch book's id of an imported beer."""
-    return f"fermentrack:{beer.key}"
-
-
 class FermentrackImport:
     """One import of a surveyed installation."""
 
@@ -115,8 +101,7 @@ class FermentrackImport:
         self.survey = survey
         self.summary = Summary()
         self.entries: dict[str, ConfigEntry] = {}  # Fermentrack's controller key -> its entry
-        self.unrecorded: list[str] = []  # the beers whose logs found no InfluxDB recording
-        self._pending: list[tuple[Beer, ConfigEntry | None, int]] = []  # logs to import
+        self._pending: list[PendingLog] = []  # logs to import
 
     async def async_run(self, choice: Choice) -> Summary:
         """Import the choice; every item imported or skipped with its reason."""
@@ -135,14 +120,8 @@ class FermentrackImport:
             if beer.key in choice.beers:
                 await self._async_guarded(f"beer {beer.name}", self._async_beer(beer))
         if self._pending:
-            await self._async_guarded("the beers' logs", self._async_logs(self._pending))
-        if self.unrecorded:
-            self.summary.skipped.append(
-                (
-                    f"the logs of {', '.join(self.unrecorded)}",
-                    "no InfluxDB recording: add the cellar services with InfluxDB, import again",
-                )
-            )
+            logs = async_import_logs(self.hass, self.upload, self._pending, self.summary)
+            await self._async_guarded("the beers' logs", logs)
         self.summary.skipped += inventory.skipped
         _LOGGER.info("Fermentrack import:\n%s", self.summary.text())
         return self.summary
@@ -339,120 +318,6 @@ class FermentrackImport:
             return
         self._pending.append((beer, entry, span.rows))
 
-    async def _async_logs(self, pending: list[tuple[Beer, ConfigEntry | None, int]]) -> None:
-        """The logs of the imported beers, in one pass over the archive."""
-        recording = _recording(self.hass)
-        queue = recording.queue if recording else None
-        room = await self.hass.async_add_executor_job(getattr, queue, "room_bytes") if queue else 0
-        jobs: list[LogJob] = []
-        for beer, entry, rows in pending:
-            queued = queue is not None and room >= rows * POINT_BYTES
-            if queue is None:
-                self.unrecorded.append(beer.name)
-            elif not queued:
-                reason = (
-                    f"the recording queue has room for {room // MB} MB, the log needs about "
-                    f"{rows * POINT_BYTES // MB} MB: raise its limit in the services' options"
-                )
-                self.summary.skipped.append((f"log of beer {beer.name}", reason))
-            else:
-                room -= rows * POINT_BYTES
-                # Noted before a point is queued: a read cut short is not queued again.
-                await get_book(self.hass).async_note_import(import_id(beer), points=0)
-            device = device_tag(entry) if entry else "fermentrack"  # a deleted controller's
-            unit = _unit(self.hass, entry) or beer.temp_format
-            jobs.append(LogJob(beer.key, device, unit, queued))
-        read = partial(import_logs, self.upload.backup, self.upload.data_zip, jobs)
-        if recording is not None and any(job.queue for job in jobs):
-            results = await recording.async_import(read)
-        else:
-            results = await self.hass.async_add_executor_job(read, None)
-        for (beer, entry, _), job in zip(pending, jobs, strict=True):
-            await self._async_logged(beer, entry, job, results[beer.key])
-
-    async def _async_logged(
-        self, beer: Beer, entry: ConfigEntry | None, job: LogJob, result: LogImport | str
-    ) -> None:
-        what = f"log of beer {beer.name}"
-        if isinstance(result, str):
-            self.summary.skipped.append((what, f"cannot be read: {result}"))
-            return
-        if job.queue:
-            await get_book(self.hass).async_note_import(import_id(beer), points=result.points)
-            self.summary.imported.append(
-                f"{what}: {result.rows:,} rows, {result.points:,} points queued for InfluxDB"
-                + _span(result)
-            )
-        if result.skipped.count:
-            lines = ", ".join(str(n) for n, _ in result.skipped.examples)
-            rows_of = f"{result.skipped.count:,} rows of the {what}"
-            self.summary.skipped.append((rows_of, f"they do not parse (lines {lines})"))
-        if entry is not None:
-            self._statistics(entry, job.unit, result)
-
-    def _statistics(self, entry: ConfigEntry, unit: str, result: LogImport) -> None:
-        if "recorder" not in self.hass.config.components:
-            skip = ("the history graphs", "the recorder is not running")
-            if skip not in self.summary.skipped:
-                self.summary.skipped.append(skip)
-            return
-        from homeassistant.components.recorder.models import StatisticMeanType  # noqa: PLC0415
-        from homeassistant.components.recorder.statistics import (  # noqa: PLC0415
-            async_import_statistics,
-        )
-
-        registry = er.async_get(self.hass)
-        for series in STATISTICS:
-            entity_id = registry.async_get_entity_id(
-                "sensor", DOMAIN, f"{entry.unique_id}-{SENSORS[series]}"
-            )
-            statistics = result.statistics(series)
-            if entity_id is None or not statistics:
-                continue
-            async_import_statistics(
-                self.hass,
-                {
-                    "mean_type": StatisticMeanType.ARITHMETIC,
-                    "has_sum": False,
-                    "name": None,
-                    "source": "recorder",
-                    "statistic_id": entity_id,
-                    "unit_class": "temperature",
-                    "unit_of_measurement": f"°{unit}",
-                },
-                statistics,  # type: ignore[arg-type]
-            )
-            self.summary.imported.append(
-                f"{len(statistics):,} hours of {entity_id} into its history"
-            )
-
-
-def _span(result: LogImport) -> str:
-    if result.first is None or result.last is None:
-        return ""
-    return f", {result.first.date()} to {result.last.date()}"
-
 
 def _local_date(at: datetime | None) -> Any:
     return dt_util.as_local(at).date() if at else None
-
-
-def _unit(hass: HomeAssistant, entry: ConfigEntry | None) -> str | None:
-    """The chamber's unit, as its beer temperature sensor shows it."""
-    if entry is None:
-        return None
-    entity_id = er.async_get(hass).async_get_entity_id(
-        "sensor", DOMAIN, f"{entry.unique_id}-beer_temperature"
-    )
-    state = hass.states.get(entity_id) if entity_id else None
-    unit = state.attributes.get("unit_of_measurement") if state else None
-    units: dict[str, str] = {UnitOfTemperature.CELSIUS: "C", UnitOfTemperature.FAHRENHEIT: "F"}
-    return units.get(str(unit))
-
-
-def _recording(hass: HomeAssistant) -> Recording | None:
-    for entry in hass.config_entries.async_entries(DOMAIN):
-        if entry.data.get(CONF_KIND) == KIND_CELLAR_SERVICES and hasattr(entry, "runtime_data"):
-            recording: Recording | None = entry.runtime_data.recording
-            return recording
-    return None
