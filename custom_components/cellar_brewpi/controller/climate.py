@@ -26,7 +26,7 @@ from ..entity import Thermostat, requested_temperature
 from ..profiles import Unit
 from .coordinator import BrewPiCoordinator
 from .entity import ControllerEntity
-from .last_control import CONSTANT_MODES, LastControl, constant_set_point
+from .last_control import CONSTANT_MODES, LastControl, constant_set_point, holds
 
 HVAC_ACTIONS: dict[ControlState, HVACAction] = {
     ControlState.IDLE: HVACAction.IDLE,
@@ -45,10 +45,6 @@ PRESETS: dict[ControlMode, str] = {
     ControlMode.FRIDGE_CONSTANT: PRESET_FRIDGE_CONSTANT,
     ControlMode.BEER_PROFILE: PRESET_BEER_PROFILE,
 }
-
-
-SET_POINT_TOLERANCE = 0.06
-"""How far the setpoint a controller reports may be from the one written (rounding)."""
 
 
 class ChamberThermostat(ControllerEntity, Thermostat, RestoreEntity):
@@ -308,8 +304,14 @@ class ChamberThermostat(ControllerEntity, Thermostat, RestoreEntity):
         self._show(settings, ControlMode.BEER_PROFILE, target)
 
     async def async_leave_profile(self, target: float | None) -> None:
-        """Beer constant at `target`: how a profile ends (Fermentrack's)."""
-        if target is not None:
+        """
+        Beer constant at `target`: how a profile ends (Fermentrack's).
+
+        Nothing is written when the controller holds that already: a write that arrived as its
+        link dropped (and so was reported failed) is not sent again once it is back.
+        """
+        settings = self.coordinator.data.settings
+        if target is not None and not holds(settings, ControlMode.BEER_CONSTANT, target):
             await self._set_constant(ControlMode.BEER_CONSTANT, target)
 
     def async_show_profile(self, running: bool) -> None:  # noqa: FBT001
@@ -350,12 +352,9 @@ class ChamberThermostat(ControllerEntity, Thermostat, RestoreEntity):
         A controller that ignores a write still answers with its (old) settings.
         """
         self.coordinator.async_apply_settings(settings)
-        shown = constant_set_point(settings)
-        if settings.mode is mode and (
-            set_point is None
-            or (shown is not None and abs(shown - round(set_point, 2)) <= SET_POINT_TOLERANCE)
-        ):
+        if holds(settings, mode, set_point):
             return
+        shown = constant_set_point(settings)
         raise HomeAssistantError(
             translation_domain=DOMAIN,
             translation_key="not_applied",

@@ -1,4 +1,4 @@
-"""What a chamber's thermostat remembers across a turn off and a restart of Home Assistant."""
+"""A chamber's constant modes: what its thermostat remembers through a turn off and a restart."""
 
 from __future__ import annotations
 
@@ -11,12 +11,24 @@ from homeassistant.helpers.restore_state import ExtraStoredData
 from ..brewpi import ControlMode, ControlSettings
 
 CONSTANT_MODES = (ControlMode.BEER_CONSTANT, ControlMode.FRIDGE_CONSTANT)
+SET_POINT_TOLERANCE = 0.06
+"""How far the setpoint a controller reports may be from the one written (rounding)."""
 
 
 def constant_set_point(settings: ControlSettings) -> float | None:
     """The setpoint the settings' mode holds: the fridge's in fridge constant, else the beer's."""
     return (
         settings.fridge_set if settings.mode is ControlMode.FRIDGE_CONSTANT else settings.beer_set
+    )
+
+
+def holds(settings: ControlSettings, mode: ControlMode, set_point: float | None) -> bool:
+    """Whether the settings are `mode` at `set_point` (None: at any setpoint)."""
+    if settings.mode is not mode:
+        return False
+    shown = constant_set_point(settings)
+    return set_point is None or (
+        shown is not None and abs(shown - round(set_point, 2)) <= SET_POINT_TOLERANCE
     )
 
 
