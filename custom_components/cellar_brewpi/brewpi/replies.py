@@ -150,14 +150,14 @@ async def ask(link: Exchanging, requests: Sequence[Request[Any]]) -> list[Any]:
     for attempt in range(1, REQUEST_ATTEMPTS + 1):
         outcomes = await link.async_exchange([requests[i] for i in waiting])
         lost = []
-        for index, outcome in zip(waiting, outcomes, strict=True):
-            if isinstance(outcome, UnreadableReply):
-                unreadable[index] = outcome
-            elif isinstance(outcome, TimeoutError):
+        for index, got in zip(waiting, outcomes, strict=True):
+            if isinstance(got, UnreadableReply):
+                unreadable[index] = got
+            elif isinstance(got, TimeoutError):
                 command = requests[index].command
                 _LOGGER.debug("%s: no reply to %r (attempt %d)", link.name, command, attempt)
             else:
-                results[index] = outcome
+                results[index] = got
                 continue
             lost.append(index)
         if not (waiting := lost):
